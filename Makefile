@@ -1,0 +1,45 @@
+# tarn: the two commands that matter are `make demo` and `make test` (see README.md).
+# Each installs what it needs (Debian packages, npm test tools), configures, builds and runs.
+
+JOBS ?= $(shell nproc)
+CMAKE_FLAGS ?=
+
+.PHONY: all deps deps-build build demo test test-unit bench format lint clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+deps-build:
+	@scripts/install-deps.sh --build-only
+
+build: deps-build
+	@cmake --preset release $(CMAKE_FLAGS) >/dev/null
+	@cmake --build --preset release -j $(JOBS)
+
+# Builds the release binary and runs the demo on embedded defaults (local folder + SQLite).
+demo: build
+	@scripts/demo.sh build/release/src/cli/tarn
+
+# The whole suite under ASan + UBSan, warnings as errors.
+test: deps
+	@TARN_WERROR=ON cmake --preset asan $(CMAKE_FLAGS) >/dev/null
+	@cmake --build --preset asan -j $(JOBS)
+	@ctest --preset asan
+
+# Only the fast tests (no PostgreSQL or S3 server).
+test-unit: deps
+	@TARN_WERROR=ON cmake --preset asan $(CMAKE_FLAGS) >/dev/null
+	@cmake --build --preset asan -j $(JOBS)
+	@ctest --preset asan -L unit
+
+format:
+	@git ls-files '*.cc' '*.h' | xargs clang-format -i
+
+lint: deps
+	@cmake --preset debug >/dev/null
+	@git ls-files 'src/*.cc' | xargs clang-tidy -p build/debug --quiet
+
+clean:
+	rm -rf build

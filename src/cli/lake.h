@@ -1,0 +1,31 @@
+// A lake opened from its tarn.yaml: the object store under the root and the metadata database.
+// Later this grows into the entry point that the server and workers share.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "cli/lake_config.h"
+#include "meta/database.h"
+#include "store/object_store.h"
+
+namespace tarn {
+
+// Written at the lake root by `tarn init`: identifies the lake to anyone browsing the bucket.
+inline constexpr char kLakeMarkerKey[] = "tarn-lake.json";
+
+struct Lake {
+  LakeConfig config;
+  std::unique_ptr<ObjectStore> store;
+  std::unique_ptr<Database> db;
+  std::string lake_id;  // from the metadata database
+};
+
+// Opens the store and the database (applying migrations). kFailedPrecondition when the
+// database was never initialized for a lake, or belongs to another lake root.
+Result<Lake> OpenLake(LakeConfig config);
+
+// Reads one row of tarn_lake_properties; nullopt when absent.
+Result<std::optional<std::string>> GetLakeProperty(Database& db, const std::string& key);
+
+}  // namespace tarn

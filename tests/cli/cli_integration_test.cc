@@ -1,0 +1,110 @@
+// `tarn init` and `tarn info` against a real PostgreSQL and a real S3 server on loopback.
+#include <filesystem>
+
+#include "postgres_server.h"
+#include "s3_server.h"
+#include "status_matchers.h"
+#include "subprocess.h"
+
+namespace tarn::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+PostgresServer* postgres = nullptr;
+S3Server* s3 = nullptr;
+
+class Servers : public ::testing::Environment {
+ public:
+  void SetUp() override {
+    auto pg = PostgresServer::Start();
+    ASSERT_TRUE(pg.ok()) << pg.status().ToString();
+    auto s = S3Server::Start();
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    pg_ = std::move(pg).value();
+    s3_ = std::move(s).value();
+    postgres = pg_.get();
+    s3 = s3_.get();
+  }
+  void TearDown() override {
+    pg_.reset();
+    s3_.reset();
+  }
+
+ private:
+  std::unique_ptr<PostgresServer> pg_;
+  std::unique_ptr<S3Server> s3_;
+};
+
+const auto* const kServers = ::testing::AddGlobalTestEnvironment(new Servers);
+
+class CliIntegrationTest : public ::testing::Test {
+ protected:
+  ProcessResult Tarn(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
+    env.emplace("TARN_CONFIG", "");
+    env.emplace("AWS_ACCESS_KEY_ID", S3Server::kAccessKey);
+    env.emplace("AWS_SECRET_ACCESS_KEY", S3Server::kSecretKey);
+    args.insert(args.begin(), TARN_BINARY);
+    return RunProcess(args, dir_.path(), env);
+  }
+  TempDir dir_;
+};
+
+TEST_F(CliIntegrationTest, LakeOnS3WithMetadataInPostgres) {
+  TARN_ASSERT_OK_AND_ASSIGN(std::string uri, postgres->CreateDatabase("cli_lake"));
+  ProcessResult init =
+      Tarn({"init", "s3://tarn-test/lakes/one", "--metadata", uri, "--s3-endpoint", s3->endpoint(),
+            "--s3-secret-access-key", "env:AWS_SECRET_ACCESS_KEY"});
+  ASSERT_EQ(init.exit_code, 0) << init.err;
+  EXPECT_THAT(init.out, HasSubstr("root      s3://tarn-test/lakes/one/"));
+  ProcessResult info = Tarn({"info"});
+  ASSERT_EQ(info.exit_code, 0) << info.err;
+  EXPECT_THAT(info.out, HasSubstr("metadata  " + uri + " (schema version 2)"));
+  EXPECT_THAT(info.out, HasSubstr("s3://tarn-test/lakes/one/ (reachable)"));
+  // The catalog tables are where Spark, Trino and PyIceberg look for them.
+  TARN_ASSERT_OK_AND_ASSIGN(std::string tables,
+                            postgres->Psql("cli_lake", "SELECT count(*) FROM iceberg_tables"));
+  EXPECT_EQ(tables, "0\n");
+}
+
+TEST_F(CliIntegrationTest, WrongS3SecretIsPermissionDenied) {
+  ProcessResult result = Tarn({"init", "s3://tarn-test/denied", "--s3-endpoint", s3->endpoint()},
+                              {{"AWS_SECRET_ACCESS_KEY", "wrong"}});
+  EXPECT_EQ(result.exit_code, 9);
+  EXPECT_THAT(result.err,
+              HasSubstr("tarn: error: S3 GET s3://tarn-test/denied/tarn-lake.json: access denied "
+                        "(SignatureDoesNotMatch: "));
+  EXPECT_FALSE(std::filesystem::exists(dir_.path() + "/tarn.yaml"));
+}
+
+TEST_F(CliIntegrationTest, UnreachableS3EndpointIsUnavailable) {
+  std::string endpoint = "http://127.0.0.1:" + std::to_string(FreePort());
+  ProcessResult result = Tarn({"init", "s3://tarn-test/x", "--s3-endpoint", endpoint});
+  EXPECT_EQ(result.exit_code, 7);
+  EXPECT_EQ(result.err, "tarn: error: cannot reach S3 endpoint " + endpoint +
+                            " (S3 GET s3://tarn-test/x/tarn-lake.json): Couldn't connect to "
+                            "server; gave up after 4 attempts\n");
+}
+
+TEST_F(CliIntegrationTest, UnreachablePostgresIsUnavailable) {
+  std::string uri = "postgresql://tarn@127.0.0.1:" + std::to_string(FreePort()) + "/tarn";
+  ProcessResult result = Tarn({"init", "lake", "--metadata", uri});
+  EXPECT_EQ(result.exit_code, 7);
+  EXPECT_THAT(result.err, HasSubstr("tarn: error: cannot connect to metadata database '" + uri +
+                                    "': connection to server at \"127.0.0.1\""));
+  EXPECT_FALSE(std::filesystem::exists(dir_.path() + "/tarn.yaml"));
+}
+
+TEST_F(CliIntegrationTest, PostgresPasswordComesOnlyFromAReference) {
+  TARN_ASSERT_OK_AND_ASSIGN(std::string uri, postgres->CreateDatabase("cli_secret"));
+  ProcessResult result =
+      Tarn({"init", "lake", "--metadata", uri, "--metadata-password", "env:TARN_TEST_DB_PASSWORD"},
+           {{"TARN_TEST_DB_PASSWORD", "anything"}});  // trust auth ignores it
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  ProcessResult unset = Tarn({"info"});
+  EXPECT_EQ(unset.exit_code, 2);
+  EXPECT_THAT(unset.err, HasSubstr("environment variable TARN_TEST_DB_PASSWORD is not set"));
+}
+
+}  // namespace
+}  // namespace tarn::testing

@@ -39,7 +39,7 @@ format:
 
 lint: deps
 	@cmake --preset debug >/dev/null
-	@git ls-files 'src/*.cc' | xargs clang-tidy -p build/debug --quiet
+	@git ls-files 'src/*.cc' | xargs -P $(JOBS) -n 4 clang-tidy -p build/debug --quiet
 
 clean:
 	rm -rf build

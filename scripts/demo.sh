@@ -19,9 +19,5 @@ cat tarn.yaml
 step "find lake -maxdepth 2 | sort"
 find lake -maxdepth 2 | sort
 step "sqlite3 lake/tarn.db .tables   # the Iceberg SQL catalog beside tarn's own tables"
-if command -v sqlite3 >/dev/null 2>&1; then
-  sqlite3 lake/tarn.db .tables
-else
-  python3 -c "import sqlite3; print('  '.join(r[0] for r in sqlite3.connect('lake/tarn.db').execute(\"select name from sqlite_master where type='table' order by 1\")))"
-fi
+sqlite3 lake/tarn.db .tables
 printf '\nThe demo lake is in %s. Try: cd %s && %s info\n' "$demo" "$demo" "$tarn"

@@ -1,5 +1,7 @@
 // `tarn init` and `tarn info` against a real PostgreSQL and a real S3 server on loopback.
 #include <filesystem>
+#include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "postgres_server.h"
 #include "s3_server.h"
@@ -84,6 +86,25 @@ TEST_F(CliIntegrationTest, UnreachableS3EndpointIsUnavailable) {
   EXPECT_EQ(result.err, "tarn: error: cannot reach S3 endpoint " + endpoint +
                             " (S3 GET s3://tarn-test/x/tarn-lake.json): Couldn't connect to "
                             "server; gave up after 4 attempts\n");
+}
+
+TEST_F(CliIntegrationTest, JsonLogsAreOneObjectPerLine) {
+  std::string endpoint = "http://127.0.0.1:" + std::to_string(FreePort());
+  ProcessResult result = Tarn({"--log-format", "json", "--log-level", "debug", "init",
+                               "s3://tarn-test/x", "--s3-endpoint", endpoint});
+  EXPECT_EQ(result.exit_code, 7);
+  std::istringstream lines(result.err);
+  std::string line;
+  int retries = 0;
+  while (std::getline(lines, line)) {
+    if (line.starts_with("tarn: error: ")) continue;  // the one line for people
+    nlohmann::json entry = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    ASSERT_TRUE(entry.is_object()) << line;
+    EXPECT_TRUE(entry.contains("ts") && entry.contains("level") && entry.contains("msg")) << line;
+    if (entry["msg"].get<std::string>().find("retry") != std::string::npos) ++retries;
+    EXPECT_EQ(line.find("S3RVER"), std::string::npos) << "a secret reached the log: " << line;
+  }
+  EXPECT_EQ(retries, 3);  // 4 attempts, 3 retries, each logged at debug
 }
 
 TEST_F(CliIntegrationTest, UnreachablePostgresIsUnavailable) {

@@ -15,7 +15,7 @@ namespace tarn {
 namespace {
 
 const std::string kEmptySha256 = Sha256Hex("");
-constexpr int64_t kMaxPresignSeconds = 7 * 24 * 3600;
+constexpr int64_t kMaxPresignSeconds = int64_t{7} * 24 * 3600;
 constexpr size_t kMaxDeleteBatch = 1000;
 constexpr size_t kMaxParts = 10000;
 

@@ -320,10 +320,4 @@ Status LocalStore::Delete(std::string_view key) {
   return Status::OK();
 }
 
-Status LocalStore::DeleteMany(const std::vector<std::string>& keys) {
-  for (const std::string& key : keys) TARN_RETURN_IF_ERROR(ValidateKey(key));
-  for (const std::string& key : keys) TARN_RETURN_IF_ERROR(Delete(key));
-  return Status::OK();
-}
-
 }  // namespace tarn

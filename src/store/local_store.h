@@ -30,7 +30,6 @@ class LocalStore final : public ObjectStore {
   Result<ListPage> List(std::string_view prefix, std::string_view page_token,
                         int max_keys) override;
   Status Delete(std::string_view key) override;
-  Status DeleteMany(const std::vector<std::string>& keys) override;
 
  private:
   explicit LocalStore(std::string root) : root_(std::move(root)) {}

@@ -76,10 +76,4 @@ Status MemoryStore::Delete(std::string_view key) {
   return Status::OK();
 }
 
-Status MemoryStore::DeleteMany(const std::vector<std::string>& keys) {
-  for (const std::string& key : keys) TARN_RETURN_IF_ERROR(ValidateKey(key));
-  for (const std::string& key : keys) TARN_RETURN_IF_ERROR(Delete(key));
-  return Status::OK();
-}
-
 }  // namespace tarn

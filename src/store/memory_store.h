@@ -23,7 +23,6 @@ class MemoryStore final : public ObjectStore {
   Result<ListPage> List(std::string_view prefix, std::string_view page_token,
                         int max_keys) override;
   Status Delete(std::string_view key) override;
-  Status DeleteMany(const std::vector<std::string>& keys) override;
 
  private:
   struct Object {

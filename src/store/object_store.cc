@@ -77,6 +77,12 @@ Status ObjectStore::ListAll(std::string_view prefix,
   return Status::OK();
 }
 
+Status ObjectStore::DeleteMany(const std::vector<std::string>& keys) {
+  for (const std::string& key : keys) TARN_RETURN_IF_ERROR(ValidateKey(key));
+  for (const std::string& key : keys) TARN_RETURN_IF_ERROR(Delete(key));
+  return Status::OK();
+}
+
 Result<std::string> ObjectStore::PresignGet(std::string_view key, int64_t) {
   return Status::NotImplemented("presigned URLs are not available for '" + Uri(key) +
                                 "': only S3 stores can sign URLs");

@@ -80,8 +80,10 @@ class ObjectStore {
 
   // Removes the object. A missing key is OK (deletes are idempotent, as on S3).
   virtual Status Delete(std::string_view key) = 0;
-  // Removes every key; missing keys are OK. Not atomic as a whole: on error, some may be gone.
-  virtual Status DeleteMany(const std::vector<std::string>& keys) = 0;
+  // Removes every key; missing keys are OK. Every key is validated before any is removed, but
+  // the removal is not atomic as a whole: on error, some may be gone. The default deletes one
+  // by one; backends with a batch call override it.
+  virtual Status DeleteMany(const std::vector<std::string>& keys);
 
   // A URL that lets anyone holding it GET the object until it expires (1 s to 7 days).
   // kNotImplemented where the backend has no such thing (local, memory).

@@ -5,6 +5,7 @@
 
 #include "postgres_server.h"
 #include "s3_server.h"
+#include "server_environment.h"
 #include "status_matchers.h"
 #include "subprocess.h"
 
@@ -13,32 +14,11 @@ namespace {
 
 using ::testing::HasSubstr;
 
-PostgresServer* postgres = nullptr;
-S3Server* s3 = nullptr;
-
-class Servers : public ::testing::Environment {
- public:
-  void SetUp() override {
-    auto pg = PostgresServer::Start();
-    ASSERT_TRUE(pg.ok()) << pg.status().ToString();
-    auto s = S3Server::Start();
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    pg_ = std::move(pg).value();
-    s3_ = std::move(s).value();
-    postgres = pg_.get();
-    s3 = s3_.get();
-  }
-  void TearDown() override {
-    pg_.reset();
-    s3_.reset();
-  }
-
- private:
-  std::unique_ptr<PostgresServer> pg_;
-  std::unique_ptr<S3Server> s3_;
-};
-
-const auto* const kServers = ::testing::AddGlobalTestEnvironment(new Servers);
+const auto* const kPostgres =
+    ::testing::AddGlobalTestEnvironment(new ServerEnvironment<PostgresServer>);
+const auto* const kS3 = ::testing::AddGlobalTestEnvironment(new ServerEnvironment<S3Server>);
+PostgresServer* Postgres() { return ServerEnvironment<PostgresServer>::server(); }
+S3Server* S3() { return ServerEnvironment<S3Server>::server(); }
 
 class CliIntegrationTest : public ::testing::Test {
  protected:
@@ -53,10 +33,10 @@ class CliIntegrationTest : public ::testing::Test {
 };
 
 TEST_F(CliIntegrationTest, LakeOnS3WithMetadataInPostgres) {
-  TARN_ASSERT_OK_AND_ASSIGN(std::string uri, postgres->CreateDatabase("cli_lake"));
+  TARN_ASSERT_OK_AND_ASSIGN(std::string uri, Postgres()->CreateDatabase("cli_lake"));
   ProcessResult init =
-      Tarn({"init", "s3://tarn-test/lakes/one", "--metadata", uri, "--s3-endpoint", s3->endpoint(),
-            "--s3-secret-access-key", "env:AWS_SECRET_ACCESS_KEY"});
+      Tarn({"init", "s3://tarn-test/lakes/one", "--metadata", uri, "--s3-endpoint",
+            S3()->endpoint(), "--s3-secret-access-key", "env:AWS_SECRET_ACCESS_KEY"});
   ASSERT_EQ(init.exit_code, 0) << init.err;
   EXPECT_THAT(init.out, HasSubstr("root      s3://tarn-test/lakes/one/"));
   ProcessResult info = Tarn({"info"});
@@ -65,12 +45,12 @@ TEST_F(CliIntegrationTest, LakeOnS3WithMetadataInPostgres) {
   EXPECT_THAT(info.out, HasSubstr("s3://tarn-test/lakes/one/ (reachable)"));
   // The catalog tables are where Spark, Trino and PyIceberg look for them.
   TARN_ASSERT_OK_AND_ASSIGN(std::string tables,
-                            postgres->Psql("cli_lake", "SELECT count(*) FROM iceberg_tables"));
+                            Postgres()->Psql("cli_lake", "SELECT count(*) FROM iceberg_tables"));
   EXPECT_EQ(tables, "0\n");
 }
 
 TEST_F(CliIntegrationTest, WrongS3SecretIsPermissionDenied) {
-  ProcessResult result = Tarn({"init", "s3://tarn-test/denied", "--s3-endpoint", s3->endpoint()},
+  ProcessResult result = Tarn({"init", "s3://tarn-test/denied", "--s3-endpoint", S3()->endpoint()},
                               {{"AWS_SECRET_ACCESS_KEY", "wrong"}});
   EXPECT_EQ(result.exit_code, 9);
   EXPECT_THAT(result.err,
@@ -117,7 +97,7 @@ TEST_F(CliIntegrationTest, UnreachablePostgresIsUnavailable) {
 }
 
 TEST_F(CliIntegrationTest, PostgresPasswordComesOnlyFromAReference) {
-  TARN_ASSERT_OK_AND_ASSIGN(std::string uri, postgres->CreateDatabase("cli_secret"));
+  TARN_ASSERT_OK_AND_ASSIGN(std::string uri, Postgres()->CreateDatabase("cli_secret"));
   ProcessResult result =
       Tarn({"init", "lake", "--metadata", uri, "--metadata-password", "env:TARN_TEST_DB_PASSWORD"},
            {{"TARN_TEST_DB_PASSWORD", "anything"}});  // trust auth ignores it

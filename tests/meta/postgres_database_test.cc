@@ -3,37 +3,22 @@
 
 #include "database_conformance.h"
 #include "postgres_server.h"
+#include "server_environment.h"
 #include "status_matchers.h"
+#include "subprocess.h"
 
 namespace tarn::testing {
 namespace {
 
 using ::testing::HasSubstr;
 
-PostgresServer* server = nullptr;
-
-class PostgresEnvironment : public ::testing::Environment {
- public:
-  void SetUp() override {
-    Result<std::unique_ptr<PostgresServer>> started = PostgresServer::Start();
-    ASSERT_TRUE(started.ok()) << started.status().ToString();
-    server_ = std::move(started).value();
-    server = server_.get();
-  }
-  void TearDown() override {
-    server = nullptr;
-    server_.reset();
-  }
-
- private:
-  std::unique_ptr<PostgresServer> server_;
-};
-
-const auto* const kEnvironment = ::testing::AddGlobalTestEnvironment(new PostgresEnvironment);
+const auto* const kEnvironment =
+    ::testing::AddGlobalTestEnvironment(new ServerEnvironment<PostgresServer>);
+PostgresServer* Server() { return ServerEnvironment<PostgresServer>::server(); }
 
 std::string FreshPostgres() {
   static std::atomic<int> counter{0};
-  Result<std::string> uri = server->CreateDatabase("t" + std::to_string(++counter));
+  Result<std::string> uri = Server()->CreateDatabase("t" + std::to_string(++counter));
   EXPECT_TRUE(uri.ok()) << uri.status().ToString();
   return uri.value_or("");
 }
@@ -60,10 +45,10 @@ TEST(PostgresDatabaseTest, PasswordInsideTheUriIsRefused) {
 }
 
 TEST(PostgresDatabaseTest, UnknownRoleIsPermissionDeniedAndMissingDatabaseNotFound) {
-  std::string base = "postgresql://nobody@127.0.0.1:" + std::to_string(server->port());
+  std::string base = "postgresql://nobody@127.0.0.1:" + std::to_string(Server()->port());
   EXPECT_THAT(Database::Open({.uri = base + "/postgres"}),
               StatusIs(StatusCode::kPermissionDenied, HasSubstr("role \"nobody\" does not exist")));
-  std::string missing = server->Uri("no_such_db");
+  std::string missing = Server()->Uri("no_such_db");
   EXPECT_THAT(Database::Open({.uri = missing}),
               StatusIs(StatusCode::kNotFound, HasSubstr("database \"no_such_db\" does not exist")));
 }

@@ -5,10 +5,11 @@
 
 #include "base/clock.h"
 #include "object_store_conformance.h"
-#include "postgres_server.h"
 #include "s3_server.h"
+#include "server_environment.h"
 #include "status_matchers.h"
 #include "store/s3/http_client.h"
+#include "subprocess.h"
 
 namespace tarn::testing {
 namespace {
@@ -16,26 +17,9 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-S3Server* server = nullptr;
-
-class S3Environment : public ::testing::Environment {
- public:
-  void SetUp() override {
-    Result<std::unique_ptr<S3Server>> started = S3Server::Start();
-    ASSERT_TRUE(started.ok()) << started.status().ToString();
-    server_ = std::move(started).value();
-    server = server_.get();
-  }
-  void TearDown() override {
-    server = nullptr;
-    server_.reset();
-  }
-
- private:
-  std::unique_ptr<S3Server> server_;
-};
-
-const auto* const kEnvironment = ::testing::AddGlobalTestEnvironment(new S3Environment);
+const auto* const kEnvironment =
+    ::testing::AddGlobalTestEnvironment(new ServerEnvironment<S3Server>);
+S3Server* Server() { return ServerEnvironment<S3Server>::server(); }
 
 // Every store gets a fresh prefix in the shared bucket, so tests never see each other's keys.
 std::string FreshLocation() {
@@ -44,11 +28,11 @@ std::string FreshLocation() {
 }
 
 std::shared_ptr<ObjectStore> MakeS3(S3Addressing addressing) {
-  S3Options options = server->Options();
+  S3Options options = Server()->Options();
   options.addressing = addressing;
   if (addressing == S3Addressing::kVirtual) {
     // BUCKET.s3.localhost resolves to loopback; s3rver treats it as a virtual-hosted request.
-    options.endpoint = "http://s3.localhost:" + std::to_string(server->port());
+    options.endpoint = "http://s3.localhost:" + std::to_string(Server()->port());
   }
   return std::move(S3Store::Open(FreshLocation(), options)).value();
 }
@@ -64,7 +48,7 @@ INSTANTIATE_TEST_SUITE_P(S3, ObjectStoreConformance,
 TEST(S3StoreTest, AddressingPutsTheBucketInThePathOrTheHost) {
   auto path = MakeS3(S3Addressing::kPath);
   auto vhost = MakeS3(S3Addressing::kVirtual);
-  std::string port = std::to_string(server->port());
+  std::string port = std::to_string(Server()->port());
   EXPECT_THAT(path->PresignGet("a b.txt", 60).value_or(""),
               StartsWith("http://127.0.0.1:" + port + "/tarn-test/t"));
   EXPECT_THAT(vhost->PresignGet("a b.txt", 60).value_or(""),
@@ -73,7 +57,7 @@ TEST(S3StoreTest, AddressingPutsTheBucketInThePathOrTheHost) {
 }
 
 TEST(S3StoreTest, WrongSecretIsPermissionDeniedNamingCodeAndKey) {
-  S3Options options = server->Options();
+  S3Options options = Server()->Options();
   options.credentials.secret_access_key = Secret("not-the-secret");
   TARN_ASSERT_OK_AND_ASSIGN(auto store, S3Store::Open("s3://tarn-test/wrong", options));
   EXPECT_THAT(store->Put("k.txt", "x"),
@@ -86,7 +70,7 @@ TEST(S3StoreTest, WrongSecretIsPermissionDeniedNamingCodeAndKey) {
 }
 
 TEST(S3StoreTest, UnreachableEndpointIsUnavailableAfterRetries) {
-  S3Options options = server->Options();
+  S3Options options = Server()->Options();
   int port = FreePort();
   options.endpoint = "http://127.0.0.1:" + std::to_string(port);
   options.max_attempts = 3;
@@ -104,14 +88,14 @@ TEST(S3StoreTest, UnreachableEndpointIsUnavailableAfterRetries) {
 }
 
 TEST(S3StoreTest, MissingBucketIsNotFound) {
-  TARN_ASSERT_OK_AND_ASSIGN(auto store, S3Store::Open("s3://no-such-bucket", server->Options()));
+  TARN_ASSERT_OK_AND_ASSIGN(auto store, S3Store::Open("s3://no-such-bucket", Server()->Options()));
   EXPECT_THAT(store->Put("k", "v"), StatusIs(StatusCode::kNotFound,
                                              "S3 PUT s3://no-such-bucket/k: bucket "
                                              "'no-such-bucket' does not exist"));
 }
 
 TEST(S3StoreTest, LargeObjectsGoUpInParts) {
-  S3Options options = server->Options();
+  S3Options options = Server()->Options();
   options.part_size = 5 << 20;
   TARN_ASSERT_OK_AND_ASSIGN(auto store, S3Store::Open(FreshLocation(), options));
   std::string data(12 << 20, '\0');
@@ -126,7 +110,7 @@ TEST(S3StoreTest, LargeObjectsGoUpInParts) {
 }
 
 TEST(S3StoreTest, AbortedMultipartUploadLeavesNothing) {
-  S3Options options = server->Options();
+  S3Options options = Server()->Options();
   options.part_size = 5 << 20;
   TARN_ASSERT_OK_AND_ASSIGN(auto store, S3Store::Open(FreshLocation(), options));
   TARN_ASSERT_OK_AND_ASSIGN(auto writer, store->OpenWriter("aborted.bin"));
@@ -138,7 +122,7 @@ TEST(S3StoreTest, AbortedMultipartUploadLeavesNothing) {
 }
 
 TEST(S3StoreTest, PresignedUrlGrantsAccessUntilItExpires) {
-  S3Options options = server->Options();
+  S3Options options = Server()->Options();
   ManualClock clock(Clock::Real()->NowMicros());
   options.clock = &clock;
   TARN_ASSERT_OK_AND_ASSIGN(auto store, S3Store::Open(FreshLocation(), options));
@@ -164,7 +148,7 @@ TEST(S3StoreTest, PresignedUrlGrantsAccessUntilItExpires) {
 }
 
 TEST(S3StoreTest, OpenValidatesLocationEndpointAndCredentials) {
-  S3Options options = server->Options();
+  S3Options options = Server()->Options();
   EXPECT_THAT(S3Store::Open("s3://Bad_Bucket", options),
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("not a valid bucket name")));
   EXPECT_THAT(S3Store::Open("s3://ok-bucket/../x", options),
@@ -172,7 +156,7 @@ TEST(S3StoreTest, OpenValidatesLocationEndpointAndCredentials) {
   options.endpoint = "ftp://host";
   EXPECT_THAT(S3Store::Open("s3://ok-bucket", options),
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("http(s)://host[:port]")));
-  options = server->Options();
+  options = Server()->Options();
   options.credentials = {};
   EXPECT_THAT(S3Store::Open("s3://ok-bucket", options),
               StatusIs(StatusCode::kFailedPrecondition, HasSubstr("AWS_ACCESS_KEY_ID")));

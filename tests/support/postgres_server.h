@@ -31,7 +31,4 @@ class PostgresServer {
   int port_;
 };
 
-// A TCP port on 127.0.0.1 that was free a moment ago.
-int FreePort();
-
 }  // namespace tarn::testing

@@ -30,6 +30,9 @@ Spawned SpawnProcess(const std::vector<std::string>& argv,
 // Reads one line from `fd`, giving up after `timeout_ms`. Empty on timeout or EOF.
 std::string ReadLine(int fd, int timeout_ms);
 
+// A TCP port on 127.0.0.1 that was free a moment ago.
+int FreePort();
+
 // A fresh folder under $TMPDIR, removed (recursively) when the object dies.
 class TempDir {
  public:

@@ -12,8 +12,8 @@ namespace {
 using ::testing::HasSubstr;
 
 TempDir& Dir() {
-  static TempDir* dir = new TempDir();
-  return *dir;
+  static TempDir dir;  // removed at exit
+  return dir;
 }
 
 std::string FreshSqlite() {

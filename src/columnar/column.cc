@@ -1,0 +1,121 @@
+#include "columnar/column.h"
+
+namespace tarn {
+
+Column::Column(DataType type) : type_(type), kind_(StorageOf(type.id)) {
+  if (kind_ == StorageKind::kBytes) offsets_.push_back(0);
+}
+
+void Column::Reserve(size_t rows) {
+  valid_.reserve(rows);
+  switch (kind_) {
+    case StorageKind::kBool:
+      bools_.reserve(rows);
+      break;
+    case StorageKind::kInt32:
+      i32_.reserve(rows);
+      break;
+    case StorageKind::kInt64:
+      i64_.reserve(rows);
+      break;
+    case StorageKind::kFloat:
+      f32_.reserve(rows);
+      break;
+    case StorageKind::kDouble:
+      f64_.reserve(rows);
+      break;
+    case StorageKind::kInt128:
+      i128_.reserve(rows);
+      break;
+    case StorageKind::kBytes:
+      offsets_.reserve(rows + 1);
+      break;
+  }
+}
+
+void Column::Clear() {
+  valid_.clear();
+  null_count_ = 0;
+  bools_.clear();
+  i32_.clear();
+  i64_.clear();
+  f32_.clear();
+  f64_.clear();
+  i128_.clear();
+  bytes_.clear();
+  offsets_.clear();
+  if (kind_ == StorageKind::kBytes) offsets_.push_back(0);
+}
+
+void Column::AppendNull() {
+  valid_.push_back(0);
+  ++null_count_;
+  switch (kind_) {
+    case StorageKind::kBool:
+      bools_.push_back(0);
+      break;
+    case StorageKind::kInt32:
+      i32_.push_back(0);
+      break;
+    case StorageKind::kInt64:
+      i64_.push_back(0);
+      break;
+    case StorageKind::kFloat:
+      f32_.push_back(0);
+      break;
+    case StorageKind::kDouble:
+      f64_.push_back(0);
+      break;
+    case StorageKind::kInt128:
+      i128_.push_back(0);
+      break;
+    case StorageKind::kBytes:
+      offsets_.push_back(bytes_.size());
+      break;
+  }
+}
+
+void Column::AppendBool(bool value) {
+  TARN_DCHECK(kind_ == StorageKind::kBool);
+  AppendValid();
+  bools_.push_back(value ? 1 : 0);
+}
+
+void Column::AppendInt32(int32_t value) {
+  TARN_DCHECK(kind_ == StorageKind::kInt32);
+  AppendValid();
+  i32_.push_back(value);
+}
+
+void Column::AppendInt64(int64_t value) {
+  TARN_DCHECK(kind_ == StorageKind::kInt64);
+  AppendValid();
+  i64_.push_back(value);
+}
+
+void Column::AppendFloat(float value) {
+  TARN_DCHECK(kind_ == StorageKind::kFloat);
+  AppendValid();
+  f32_.push_back(value);
+}
+
+void Column::AppendDouble(double value) {
+  TARN_DCHECK(kind_ == StorageKind::kDouble);
+  AppendValid();
+  f64_.push_back(value);
+}
+
+void Column::AppendDecimal(Int128 unscaled) {
+  TARN_DCHECK(kind_ == StorageKind::kInt128);
+  AppendValid();
+  i128_.push_back(unscaled);
+}
+
+void Column::AppendBytes(std::string_view value) {
+  TARN_DCHECK(kind_ == StorageKind::kBytes);
+  AppendValid();
+  bytes_.append(value);
+  offsets_.push_back(bytes_.size());
+}
+
+}  // namespace tarn

@@ -1,0 +1,137 @@
+#include "format/compression.h"
+
+#include <snappy-c.h>
+#include <zlib.h>
+#include <zstd.h>
+
+namespace tarn {
+namespace {
+
+Result<std::string> GzipCompress(std::string_view input, int level) {
+  z_stream stream{};
+  // windowBits 15 + 16: a gzip wrapper (RFC 1952), as Parquet's GZIP codec requires.
+  if (deflateInit2(&stream, level == 0 ? Z_DEFAULT_COMPRESSION : level, Z_DEFLATED, 15 + 16, 8,
+                   Z_DEFAULT_STRATEGY) != Z_OK) {
+    return Status::Internal("gzip: cannot initialize the compressor");
+  }
+  std::string out(deflateBound(&stream, input.size()), '\0');
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(input.data()));
+  stream.avail_in = static_cast<uInt>(input.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  int rc = deflate(&stream, Z_FINISH);
+  out.resize(stream.total_out);
+  deflateEnd(&stream);
+  if (rc != Z_STREAM_END) return Status::Internal("gzip: compression did not finish");
+  return out;
+}
+
+Result<std::string> GzipDecompress(std::string_view input, size_t size) {
+  z_stream stream{};
+  if (inflateInit2(&stream, 15 + 32) != Z_OK) {  // +32: accept gzip or zlib headers
+    return Status::Internal("gzip: cannot initialize the decompressor");
+  }
+  std::string out(size, '\0');
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(input.data()));
+  stream.avail_in = static_cast<uInt>(input.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  int rc = inflate(&stream, Z_FINISH);
+  size_t produced = stream.total_out;
+  inflateEnd(&stream);
+  if (rc != Z_STREAM_END || produced != size) {
+    return Status::Corruption("gzip data is corrupt or not " + std::to_string(size) + " bytes");
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string_view CodecName(CompressionCodec codec) {
+  switch (codec) {
+    case CompressionCodec::kNone:
+      return "none";
+    case CompressionCodec::kSnappy:
+      return "snappy";
+    case CompressionCodec::kGzip:
+      return "gzip";
+    case CompressionCodec::kZstd:
+      return "zstd";
+  }
+  return "unknown";
+}
+
+Result<CompressionCodec> ParseCodec(std::string_view name) {
+  for (CompressionCodec c : {CompressionCodec::kNone, CompressionCodec::kSnappy,
+                             CompressionCodec::kGzip, CompressionCodec::kZstd}) {
+    if (CodecName(c) == name) return c;
+  }
+  return Status::InvalidArgument("compression '" + std::string(name) +
+                                 "' is not one of zstd, snappy, gzip, none");
+}
+
+Result<std::string> Compress(CompressionCodec codec, std::string_view input, int level) {
+  switch (codec) {
+    case CompressionCodec::kNone:
+      return std::string(input);
+    case CompressionCodec::kSnappy: {
+      size_t length = snappy_max_compressed_length(input.size());
+      std::string out(length, '\0');
+      if (snappy_compress(input.data(), input.size(), out.data(), &length) != SNAPPY_OK) {
+        return Status::Internal("snappy: compression failed");
+      }
+      out.resize(length);
+      return out;
+    }
+    case CompressionCodec::kGzip:
+      return GzipCompress(input, level);
+    case CompressionCodec::kZstd: {
+      std::string out(ZSTD_compressBound(input.size()), '\0');
+      size_t n = ZSTD_compress(out.data(), out.size(), input.data(), input.size(),
+                               level == 0 ? ZSTD_CLEVEL_DEFAULT : level);
+      if (ZSTD_isError(n)) return Status::Internal(std::string("zstd: ") + ZSTD_getErrorName(n));
+      out.resize(n);
+      return out;
+    }
+  }
+  return Status::InvalidArgument("unknown compression codec");
+}
+
+Result<std::string> Decompress(CompressionCodec codec, std::string_view input,
+                               size_t uncompressed_size) {
+  switch (codec) {
+    case CompressionCodec::kNone:
+      if (input.size() != uncompressed_size) {
+        return Status::Corruption("uncompressed data is " + std::to_string(input.size()) +
+                                  " bytes, expected " + std::to_string(uncompressed_size));
+      }
+      return std::string(input);
+    case CompressionCodec::kSnappy: {
+      size_t length = 0;
+      if (snappy_uncompressed_length(input.data(), input.size(), &length) != SNAPPY_OK ||
+          length != uncompressed_size) {
+        return Status::Corruption("snappy data is corrupt or not " +
+                                  std::to_string(uncompressed_size) + " bytes");
+      }
+      std::string out(length, '\0');
+      if (snappy_uncompress(input.data(), input.size(), out.data(), &length) != SNAPPY_OK) {
+        return Status::Corruption("snappy data is corrupt");
+      }
+      return out;
+    }
+    case CompressionCodec::kGzip:
+      return GzipDecompress(input, uncompressed_size);
+    case CompressionCodec::kZstd: {
+      std::string out(uncompressed_size, '\0');
+      size_t n = ZSTD_decompress(out.data(), out.size(), input.data(), input.size());
+      if (ZSTD_isError(n) || n != uncompressed_size) {
+        return Status::Corruption("zstd data is corrupt or not " +
+                                  std::to_string(uncompressed_size) + " bytes");
+      }
+      return out;
+    }
+  }
+  return Status::InvalidArgument("unknown compression codec");
+}
+
+}  // namespace tarn

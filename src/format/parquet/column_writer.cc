@@ -1,0 +1,299 @@
+#include "format/parquet/column_writer.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "format/parquet/rle_encoder.h"
+#include "format/parquet/schema_mapping.h"
+
+namespace tarn::parquet {
+namespace {
+
+template <typename T>
+void PutLE(T value, std::string* out) {
+  char bytes[sizeof(T)];
+  std::memcpy(bytes, &value, sizeof(T));  // the machine is little-endian, as Parquet is
+  out->append(bytes, sizeof(T));
+}
+
+template <typename T>
+std::string LE(T value) {
+  std::string out;
+  PutLE(value, &out);
+  return out;
+}
+
+std::string BigEndian(Int128 value, int length) {
+  std::string out(static_cast<size_t>(length), '\0');
+  for (int i = 0; i < length; ++i) {
+    out[static_cast<size_t>(length - 1 - i)] = static_cast<char>((value >> (8 * i)) & 0xFF);
+  }
+  return out;
+}
+
+ValueOrder OrderOf(const SchemaElement& leaf) {
+  switch (*leaf.type) {
+    case PhysicalType::kBoolean:
+      return ValueOrder::kBoolean;
+    case PhysicalType::kInt32:
+      return ValueOrder::kInt32;
+    case PhysicalType::kInt64:
+      return ValueOrder::kInt64;
+    case PhysicalType::kFloat:
+      return ValueOrder::kFloat;
+    case PhysicalType::kDouble:
+      return ValueOrder::kDouble;
+    default:
+      return leaf.logical_type.kind == LogicalKind::kDecimal ? ValueOrder::kSignedBigEndian
+                                                             : ValueOrder::kUnsignedBytes;
+  }
+}
+
+Codec ThriftCodec(CompressionCodec codec) {
+  switch (codec) {
+    case CompressionCodec::kNone:
+      return Codec::kUncompressed;
+    case CompressionCodec::kSnappy:
+      return Codec::kSnappy;
+    case CompressionCodec::kGzip:
+      return Codec::kGzip;
+    case CompressionCodec::kZstd:
+      return Codec::kZstd;
+  }
+  return Codec::kUncompressed;
+}
+
+}  // namespace
+
+ColumnChunkWriter::ColumnChunkWriter(const Field& field, const ParquetWriterOptions& options)
+    : field_(field),
+      leaf_(LeafFor(field)),
+      options_(options),
+      kind_(StorageOf(field.type.id)),
+      chunk_stats_(OrderOf(leaf_), field.type.id == TypeId::kString),
+      file_stats_(OrderOf(leaf_), field.type.id == TypeId::kString) {
+  if (field.type.id == TypeId::kDecimal) {
+    decimal_limit_ = 1;
+    for (int i = 0; i < field.type.precision; ++i) decimal_limit_ *= 10;
+  }
+}
+
+Status ColumnChunkWriter::BadValue(int64_t row, const std::string& why) const {
+  return Status::InvalidArgument("column '" + field_.name + "' row " + std::to_string(row) + ": " +
+                                 why);
+}
+
+Status ColumnChunkWriter::Append(const Column& column, size_t begin, size_t end,
+                                 int64_t first_row) {
+  const bool optional = !field_.required;
+  for (size_t row = begin; row < end; ++row) {
+    ++page_values_;
+    if (!column.IsValid(row)) {
+      if (!optional) return BadValue(first_row + int64_t(row - begin), "null in a required column");
+      levels_.push_back(0);
+      chunk_stats_.AddNulls(1);
+      continue;
+    }
+    if (optional) levels_.push_back(1);
+    bool first = !have_extremes_;
+    have_extremes_ = true;
+    switch (kind_) {
+      case StorageKind::kBool: {
+        bool v = column.GetBool(row);
+        bools_.push_back(v ? 1 : 0);
+        if (first || v < imin_) imin_ = v;
+        if (first || v > imax_) imax_ = v;
+        break;
+      }
+      case StorageKind::kInt32: {
+        int32_t v = column.GetInt32(row);
+        PutLE(v, &values_);
+        if (first || v < imin_) imin_ = v;
+        if (first || v > imax_) imax_ = v;
+        break;
+      }
+      case StorageKind::kInt64: {
+        int64_t v = column.GetInt64(row);
+        PutLE(v, &values_);
+        if (first || v < imin_) imin_ = v;
+        if (first || v > imax_) imax_ = v;
+        break;
+      }
+      case StorageKind::kFloat:
+      case StorageKind::kDouble: {
+        double v = kind_ == StorageKind::kFloat ? column.GetFloat(row) : column.GetDouble(row);
+        if (kind_ == StorageKind::kFloat) {
+          PutLE(column.GetFloat(row), &values_);
+        } else {
+          PutLE(v, &values_);
+        }
+        if (std::isnan(v)) {
+          chunk_stats_.AddNans(1);
+          have_extremes_ = !first;
+          break;
+        }
+        if (first || v < dmin_) dmin_ = v;
+        if (first || v > dmax_) dmax_ = v;
+        break;
+      }
+      case StorageKind::kInt128: {
+        Int128 v = column.GetDecimal(row);
+        if (v >= decimal_limit_ || v <= -decimal_limit_) {
+          return BadValue(
+              first_row + int64_t(row - begin),
+              "unscaled value " + Int128ToString(v) + " does not fit " + field_.type.ToString());
+        }
+        if (*leaf_.type == PhysicalType::kInt32) {
+          PutLE(static_cast<int32_t>(v), &values_);
+        } else if (*leaf_.type == PhysicalType::kInt64) {
+          PutLE(static_cast<int64_t>(v), &values_);
+        } else {
+          values_ += BigEndian(v, *leaf_.type_length);
+        }
+        if (first || v < qmin_) qmin_ = v;
+        if (first || v > qmax_) qmax_ = v;
+        break;
+      }
+      case StorageKind::kBytes: {
+        std::string_view v = column.GetBytes(row);
+        if (*leaf_.type == PhysicalType::kByteArray) {
+          PutLE(static_cast<uint32_t>(v.size()), &values_);
+        } else if (v.size() != static_cast<size_t>(*leaf_.type_length)) {
+          return BadValue(first_row + int64_t(row - begin),
+                          field_.type.ToString() + " value has " + std::to_string(v.size()) +
+                              " bytes, expected " + std::to_string(*leaf_.type_length));
+        }
+        values_.append(v);
+        if (first || v < std::string_view(smin_)) smin_ = v;
+        if (first || v > std::string_view(smax_)) smax_ = v;
+        break;
+      }
+    }
+    if (values_.size() + bools_.size() / 8 >= options_.page_size)
+      TARN_RETURN_IF_ERROR(FinishPage());
+  }
+  return Status::OK();
+}
+
+void ColumnChunkWriter::FlushExtremes() {
+  if (!have_extremes_) return;
+  switch (kind_) {
+    case StorageKind::kBool:
+      chunk_stats_.Update(std::string(1, char(imin_)), std::string(1, char(imax_)));
+      break;
+    case StorageKind::kInt32:
+      chunk_stats_.Update(LE(static_cast<int32_t>(imin_)), LE(static_cast<int32_t>(imax_)));
+      break;
+    case StorageKind::kInt64:
+      chunk_stats_.Update(LE(imin_), LE(imax_));
+      break;
+    case StorageKind::kFloat:
+      chunk_stats_.Update(LE(static_cast<float>(dmin_)), LE(static_cast<float>(dmax_)));
+      break;
+    case StorageKind::kDouble:
+      chunk_stats_.Update(LE(dmin_), LE(dmax_));
+      break;
+    case StorageKind::kInt128:
+      if (*leaf_.type == PhysicalType::kInt32) {
+        chunk_stats_.Update(LE(static_cast<int32_t>(qmin_)), LE(static_cast<int32_t>(qmax_)));
+      } else if (*leaf_.type == PhysicalType::kInt64) {
+        chunk_stats_.Update(LE(static_cast<int64_t>(qmin_)), LE(static_cast<int64_t>(qmax_)));
+      } else {
+        chunk_stats_.Update(BigEndian(qmin_, *leaf_.type_length),
+                            BigEndian(qmax_, *leaf_.type_length));
+      }
+      break;
+    case StorageKind::kBytes:
+      chunk_stats_.Update(smin_, smax_);
+      break;
+  }
+  have_extremes_ = false;
+}
+
+Status ColumnChunkWriter::FinishPage() {
+  if (page_values_ == 0) return Status::OK();
+  FlushExtremes();
+  std::string page;
+  if (!field_.required) {
+    std::string levels;
+    EncodeRleBitPacked(levels_, 1, &levels);
+    PutLE(static_cast<uint32_t>(levels.size()), &page);
+    page += levels;
+  }
+  if (kind_ == StorageKind::kBool) {
+    // PLAIN booleans: one bit each, least significant bit first.
+    std::string bits((bools_.size() + 7) / 8, '\0');
+    for (size_t i = 0; i < bools_.size(); ++i) {
+      if (bools_[i]) bits[i / 8] = static_cast<char>(bits[i / 8] | (1 << (i % 8)));
+    }
+    page += bits;
+  } else {
+    page += values_;
+  }
+  TARN_ASSIGN_OR_RETURN(std::string compressed,
+                        Compress(options_.compression, page, options_.compression_level));
+  if (page.size() > INT32_MAX || compressed.size() > INT32_MAX) {
+    return Status::InvalidArgument("column '" + field_.name + "': a page exceeds 2 GiB");
+  }
+  PageHeader header;
+  header.type = PageType::kDataPage;
+  header.uncompressed_page_size = static_cast<int32_t>(page.size());
+  header.compressed_page_size = static_cast<int32_t>(compressed.size());
+  header.data_page_header =
+      DataPageHeader{page_values_, Encoding::kPlain, Encoding::kRle, Encoding::kRle};
+  std::string header_bytes;
+  Serialize(header, &header_bytes);
+  chunk_ += header_bytes;
+  chunk_ += compressed;
+  chunk_uncompressed_ += static_cast<int64_t>(header_bytes.size() + page.size());
+  chunk_values_ += page_values_;
+  page_values_ = 0;
+  levels_.clear();
+  bools_.clear();
+  values_.clear();
+  return Status::OK();
+}
+
+Status ColumnChunkWriter::Finish(int64_t file_offset, std::string* bytes, ColumnChunk* meta) {
+  TARN_RETURN_IF_ERROR(FinishPage());
+  ColumnMetaData& m = meta->meta_data;
+  m.type = *leaf_.type;
+  m.encodings = field_.required ? std::vector<Encoding>{Encoding::kPlain}
+                                : std::vector<Encoding>{Encoding::kPlain, Encoding::kRle};
+  m.path_in_schema = {field_.name};
+  m.codec = ThriftCodec(options_.compression);
+  m.num_values = chunk_values_;
+  m.total_uncompressed_size = chunk_uncompressed_;
+  m.total_compressed_size = static_cast<int64_t>(chunk_.size());
+  m.data_page_offset = file_offset;
+  m.statistics = chunk_stats_.ToThrift(options_.statistics_truncate_length);
+  meta->file_offset = file_offset;
+
+  file_stats_.Merge(chunk_stats_);
+  file_values_ += chunk_values_;
+  file_compressed_ += static_cast<int64_t>(chunk_.size());
+  *bytes = std::move(chunk_);
+  chunk_.clear();
+  chunk_values_ = 0;
+  chunk_uncompressed_ = 0;
+  chunk_stats_.Reset();
+  return Status::OK();
+}
+
+ParquetColumnSummary ColumnChunkWriter::Summary() const {
+  ParquetColumnSummary s;
+  s.field_id = field_.id;
+  s.compressed_size = file_compressed_;
+  s.value_count = file_values_;
+  s.null_count = file_stats_.null_count();
+  if (kind_ == StorageKind::kFloat || kind_ == StorageKind::kDouble) {
+    s.nan_count = file_stats_.nan_count();
+  }
+  if (file_stats_.has_min_max()) {
+    s.min = file_stats_.min();
+    s.max = file_stats_.max();
+  }
+  return s;
+}
+
+}  // namespace tarn::parquet

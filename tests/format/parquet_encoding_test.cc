@@ -1,0 +1,146 @@
+// The byte-level pieces of the Parquet writer, checked against the specifications' examples.
+#include "base/hash.h"
+#include "format/compression.h"
+#include "format/parquet/rle_encoder.h"
+#include "format/parquet/schema_mapping.h"
+#include "format/parquet/statistics.h"
+#include "format/parquet/thrift_compact.h"
+#include "status_matchers.h"
+
+namespace tarn::testing {
+namespace {
+
+using namespace tarn::parquet;  // NOLINT(google-build-using-namespace)
+
+TEST(ThriftCompactTest, FieldHeadersUseDeltasAndZigZag) {
+  std::string out;
+  ThriftCompactWriter w(&out);
+  w.BeginStruct();
+  w.FieldI32(1, 5);       // delta 1, type i32: 0x15, zigzag(5) = 10
+  w.FieldI64(20, -1);     // delta 19 > 15: long form 0x06, zigzag(20) = 40, zigzag(-1) = 1
+  w.FieldBool(21, true);  // delta 1, type true: 0x11
+  w.FieldBinary(22, "ab");
+  w.FieldList(23, ThriftType::kI32, 2);
+  w.ElementI32(1);
+  w.ElementI32(-2);
+  w.EndStruct();
+  EXPECT_EQ(HexEncode(out),
+            "150a"
+            "062801"
+            "11"
+            "18026162"
+            "19"
+            "25"
+            "0203"
+            "00");
+}
+
+TEST(ThriftCompactTest, NestedStructsRestartFieldIds) {
+  std::string out;
+  ThriftCompactWriter w(&out);
+  w.BeginStruct();
+  w.FieldStruct(5);
+  w.BeginStruct();
+  w.FieldI32(1, 1);
+  w.EndStruct();
+  w.FieldI32(6, 0);  // delta from 5, not from the inner 1
+  w.EndStruct();
+  EXPECT_EQ(HexEncode(out),
+            "5c"
+            "1502"
+            "00"
+            "1500"
+            "00");
+}
+
+TEST(RleEncoderTest, LongRunsBecomeRleAndTheRestIsBitPacked) {
+  std::string rle;
+  EncodeRleBitPacked(std::vector<uint32_t>(10, 1), 1, &rle);
+  EXPECT_EQ(HexEncode(rle), "1401");  // header 10 << 1, value 1
+
+  std::string packed;
+  EncodeRleBitPacked({0, 1, 0, 1, 0, 1, 0, 1}, 1, &packed);
+  EXPECT_EQ(HexEncode(packed), "03aa");  // one group of 8, LSB first
+
+  std::string mixed;  // 2 literals, then a run of 14 ones: 6 fill the group, 8 go as RLE
+  std::vector<uint32_t> values = {1, 0, 1};
+  values.insert(values.end(), 13, 1);
+  EncodeRleBitPacked(values, 1, &mixed);
+  EXPECT_EQ(HexEncode(mixed),
+            "03fd"
+            "1001");
+
+  std::string padded;  // 3 values: one group, zero padded
+  EncodeRleBitPacked({1, 1, 0}, 1, &padded);
+  EXPECT_EQ(HexEncode(padded), "0303");
+  EXPECT_EQ(BitWidth(0), 0);
+  EXPECT_EQ(BitWidth(1), 1);
+  EXPECT_EQ(BitWidth(255), 8);
+}
+
+TEST(StatisticsTest, TruncatedBoundsStayBoundsAndValidUtf8) {
+  EXPECT_EQ(TruncateLowerBound("abcdef", 3, false), "abc");
+  EXPECT_EQ(TruncateUpperBound("abcdef", 3, false).value_or("?"), "abd");
+  EXPECT_EQ(TruncateUpperBound("ab\xff\xff"
+                               "z",
+                               4, false)
+                .value_or("?"),
+            "ac");
+  EXPECT_FALSE(TruncateUpperBound("\xff\xff\xff", 2, false).has_value());
+  // "é" is two bytes: never cut in half, and bump whole characters.
+  EXPECT_EQ(TruncateLowerBound("aé", 2, true), "a");
+  EXPECT_EQ(TruncateUpperBound("aéz", 3, true).value_or("?"), "aê");
+  EXPECT_EQ(TruncateUpperBound("a\xf4\x8f\xbf\xbfz", 5, true).value_or("?"), "b");  // U+10FFFF
+  EXPECT_EQ(TruncateUpperBound("short", 64, true).value_or("?"), "short");
+}
+
+TEST(StatisticsTest, FloatBoundsIgnoreNanAndWidenZeros) {
+  StatisticsBuilder stats(ValueOrder::kDouble, false);
+  double zero = 0.0;
+  double one = 1.0;
+  std::string z(reinterpret_cast<char*>(&zero), 8);
+  std::string o(reinterpret_cast<char*>(&one), 8);
+  stats.Update(z, z);
+  stats.AddNans(2);
+  Statistics thrift = stats.ToThrift(64);
+  ASSERT_TRUE(thrift.min_value && thrift.max_value);
+  EXPECT_EQ(HexEncode(*thrift.min_value), "0000000000000080");  // -0.0
+  EXPECT_EQ(HexEncode(*thrift.max_value), "0000000000000000");  // +0.0
+  stats.Update(o, o);
+  EXPECT_EQ(HexEncode(*stats.ToThrift(64).max_value), HexEncode(o));
+}
+
+TEST(SchemaMappingTest, DecimalsUseTheSmallestPhysicalType) {
+  EXPECT_EQ(DecimalFixedLength(19), 9);
+  EXPECT_EQ(DecimalFixedLength(38), 16);
+  EXPECT_EQ(*LeafFor({1, "a", DataType::Decimal(9, 2), true}).type, PhysicalType::kInt32);
+  EXPECT_EQ(*LeafFor({1, "a", DataType::Decimal(18, 2), true}).type, PhysicalType::kInt64);
+  SchemaElement wide = LeafFor({7, "a", DataType::Decimal(38, 10), false});
+  EXPECT_EQ(*wide.type, PhysicalType::kFixedLenByteArray);
+  EXPECT_EQ(*wide.type_length, 16);
+  EXPECT_EQ(*wide.field_id, 7);
+}
+
+TEST(CompressionTest, EveryCodecRoundTripsAndRejectsGarbage) {
+  std::string text;
+  for (int i = 0; i < 1000; ++i) text += "row " + std::to_string(i % 17) + ";";
+  for (CompressionCodec codec : {CompressionCodec::kNone, CompressionCodec::kSnappy,
+                                 CompressionCodec::kGzip, CompressionCodec::kZstd}) {
+    SCOPED_TRACE(std::string(CodecName(codec)));
+    TARN_ASSERT_OK_AND_ASSIGN(std::string packed, Compress(codec, text));
+    if (codec != CompressionCodec::kNone) {
+      EXPECT_LT(packed.size(), text.size() / 4);
+    }
+    EXPECT_EQ(Decompress(codec, packed, text.size()).value_or(""), text);
+    if (codec != CompressionCodec::kNone) {
+      EXPECT_THAT(Decompress(codec, "not compressed at all", 100),
+                  StatusIs(StatusCode::kCorruption));
+    }
+  }
+  EXPECT_THAT(ParseCodec("lz4"),
+              StatusIs(StatusCode::kInvalidArgument,
+                       "compression 'lz4' is not one of zstd, snappy, gzip, none"));
+}
+
+}  // namespace
+}  // namespace tarn::testing

@@ -132,10 +132,13 @@ class [[nodiscard]] Result {
 #define TARN_STATUS_CONCAT(a, b) TARN_STATUS_CONCAT_INNER(a, b)
 
 // Returns from the enclosing function when `expr` (a Status) is not OK.
-#define TARN_RETURN_IF_ERROR(expr)               \
-  do {                                           \
-    ::tarn::Status _tarn_status = (expr);        \
-    if (!_tarn_status.ok()) return _tarn_status; \
+#define TARN_RETURN_IF_ERROR(expr) \
+  TARN_RETURN_IF_ERROR_IMPL(TARN_STATUS_CONCAT(_tarn_status_, __LINE__), expr)
+// The variable is named by line so that nested uses (inside lambdas) do not shadow each other.
+#define TARN_RETURN_IF_ERROR_IMPL(status, expr) \
+  do {                                          \
+    ::tarn::Status status = (expr);             \
+    if (!status.ok()) return status;            \
   } while (false)
 
 // `lhs = value of expr` (a Result<T>), or returns its Status from the enclosing function.

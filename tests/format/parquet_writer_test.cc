@@ -21,69 +21,6 @@ Int128 Pow10(int n) {
   return v;
 }
 
-std::string UuidText(std::string_view b) {
-  std::string h = HexEncode(b);
-  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) +
-         "-" + h.substr(20);
-}
-
-// Checks DuckDB's exact rendering of one cell against the column's value.
-void ExpectCell(const Column& column, size_t row, const nlohmann::json& actual,
-                const std::string& where) {
-  SCOPED_TRACE(where + " row " + std::to_string(row));
-  if (!column.IsValid(row)) {
-    EXPECT_TRUE(actual.is_null()) << actual.dump();
-    return;
-  }
-  ASSERT_FALSE(actual.is_null());
-  auto floating = [&](double expected) {
-    std::string text = actual.get<std::string>();
-    if (std::isnan(expected)) {
-      EXPECT_EQ(text, "NaN");
-    } else if (std::isinf(expected)) {
-      EXPECT_EQ(text, expected > 0 ? "Infinity" : "-Infinity");
-    } else if (expected == 0 && std::signbit(expected)) {
-      EXPECT_EQ(text, "-0");
-    } else {
-      EXPECT_EQ(std::strtod(text.c_str(), nullptr), expected) << text;
-    }
-  };
-  switch (column.type().id) {
-    case TypeId::kBoolean:
-      EXPECT_EQ(actual.get<bool>(), column.GetBool(row));
-      break;
-    case TypeId::kInt:
-    case TypeId::kDate:
-      EXPECT_EQ(actual.get<std::string>(), std::to_string(column.GetInt32(row)));
-      break;
-    case TypeId::kLong:
-    case TypeId::kTime:
-    case TypeId::kTimestamp:
-    case TypeId::kTimestampTz:
-      EXPECT_EQ(actual.get<std::string>(), std::to_string(column.GetInt64(row)));
-      break;
-    case TypeId::kFloat:
-      floating(column.GetFloat(row));
-      break;
-    case TypeId::kDouble:
-      floating(column.GetDouble(row));
-      break;
-    case TypeId::kDecimal:
-      EXPECT_EQ(actual.get<std::string>(), Int128ToString(column.GetDecimal(row)));
-      break;
-    case TypeId::kString:
-      EXPECT_EQ(actual.get<std::string>(), column.GetBytes(row));
-      break;
-    case TypeId::kBinary:
-    case TypeId::kFixed:
-      EXPECT_EQ(actual.get<std::string>(), HexEncode(column.GetBytes(row)));
-      break;
-    case TypeId::kUuid:
-      EXPECT_EQ(actual.get<std::string>(), UuidText(column.GetBytes(row)));
-      break;
-  }
-}
-
 class ParquetWriterTest : public ::testing::Test {
  protected:
   void SetUp() override { store_ = std::move(LocalStore::Open(dir_.path())).value(); }

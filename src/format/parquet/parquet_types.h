@@ -5,7 +5,10 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "base/status.h"
 
 namespace tarn::parquet {
 
@@ -22,10 +25,27 @@ enum class PhysicalType : int32_t {
 
 enum class ConvertedType : int32_t {
   kUtf8 = 0,
+  kMap = 1,
+  kMapKeyValue = 2,
+  kList = 3,
+  kEnum = 4,
   kDecimal = 5,
   kDate = 6,
+  kTimeMillis = 7,
   kTimeMicros = 8,
+  kTimestampMillis = 9,
   kTimestampMicros = 10,
+  kUint8 = 11,
+  kUint16 = 12,
+  kUint32 = 13,
+  kUint64 = 14,
+  kInt8 = 15,
+  kInt16 = 16,
+  kInt32 = 17,
+  kInt64 = 18,
+  kJson = 19,
+  kBson = 20,
+  kInterval = 21,
 };
 
 enum class Repetition : int32_t { kRequired = 0, kOptional = 1, kRepeated = 2 };
@@ -60,22 +80,36 @@ enum class PageType : int32_t {
   kDataPageV2 = 3,
 };
 
-// LogicalType union members we write (field ids of the union).
+// LogicalType union members (the field ids of the union).
 enum class LogicalKind : int16_t {
   kNone = 0,
   kString = 1,
+  kMap = 2,
+  kList = 3,
+  kEnum = 4,
   kDecimal = 5,
   kDate = 6,
   kTime = 7,
   kTimestamp = 8,
+  kInteger = 10,
+  kUnknown = 11,
+  kJson = 12,
+  kBson = 13,
   kUuid = 14,
+  kFloat16 = 15,
+  kOther = 99,  // a member this reader does not know
 };
+
+enum class TimeUnit : int16_t { kMillis = 1, kMicros = 2, kNanos = 3 };
 
 struct LogicalType {
   LogicalKind kind = LogicalKind::kNone;
-  int32_t scale = 0;             // kDecimal
-  int32_t precision = 0;         // kDecimal
-  bool adjusted_to_utc = false;  // kTime, kTimestamp (unit is always microseconds)
+  int32_t scale = 0;                  // kDecimal
+  int32_t precision = 0;              // kDecimal
+  bool adjusted_to_utc = false;       // kTime, kTimestamp
+  TimeUnit unit = TimeUnit::kMicros;  // kTime, kTimestamp (the writer always uses micros)
+  int8_t bit_width = 0;               // kInteger
+  bool is_signed = true;              // kInteger
 };
 
 struct SchemaElement {
@@ -92,6 +126,8 @@ struct SchemaElement {
 };
 
 struct Statistics {
+  std::optional<std::string> max;  // deprecated signed-order bounds, read only
+  std::optional<std::string> min;
   std::optional<int64_t> null_count;
   std::optional<std::string> max_value;
   std::optional<std::string> min_value;
@@ -112,12 +148,23 @@ struct DictionaryPageHeader {
   Encoding encoding = Encoding::kPlain;
 };
 
+struct DataPageHeaderV2 {
+  int32_t num_values = 0;
+  int32_t num_nulls = 0;
+  int32_t num_rows = 0;
+  Encoding encoding = Encoding::kPlain;
+  int32_t definition_levels_byte_length = 0;
+  int32_t repetition_levels_byte_length = 0;
+  bool is_compressed = true;
+};
+
 struct PageHeader {
   PageType type = PageType::kDataPage;
   int32_t uncompressed_page_size = 0;
   int32_t compressed_page_size = 0;
   std::optional<DataPageHeader> data_page_header;
   std::optional<DictionaryPageHeader> dictionary_page_header;
+  std::optional<DataPageHeaderV2> data_page_header_v2;
 };
 
 struct KeyValue {
@@ -165,5 +212,10 @@ struct FileMetaData {
 // Thrift compact serialization, appended to `out`.
 void Serialize(const PageHeader& header, std::string* out);
 void Serialize(const FileMetaData& metadata, std::string* out);
+
+// Thrift compact deserialization with hard limits (parquet_types_read.cc). Unknown fields are
+// skipped; kCorruption says what is wrong. The page header form returns the bytes it used.
+Status Deserialize(std::string_view bytes, FileMetaData* metadata);
+Result<size_t> Deserialize(std::string_view bytes, PageHeader* header);
 
 }  // namespace tarn::parquet

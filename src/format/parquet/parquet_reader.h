@@ -1,0 +1,73 @@
+// ParquetReader: reads flat columns of a Parquet file on an ObjectStore, a row group at a time,
+// through ranged reads only (the footer first, then each selected column chunk).
+//
+// Reads what DuckDB and other writers produce: data pages v1 and v2; PLAIN, PLAIN_DICTIONARY,
+// RLE_DICTIONARY, RLE (booleans), DELTA_BINARY_PACKED, DELTA_LENGTH_BYTE_ARRAY,
+// DELTA_BYTE_ARRAY and BYTE_STREAM_SPLIT; snappy, gzip, zstd or no compression; legacy INT96
+// timestamps; millisecond and nanosecond units (converted to microseconds). Nested columns
+// are listed in nested_columns() and refused by name with kNotImplemented; flat columns beside
+// them read normally.
+//
+// Every length in the file is checked before use, so a corrupt or hostile file yields
+// kCorruption naming the file, never a crash or a huge allocation. Not thread-safe.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "columnar/column_batch.h"
+#include "format/parquet/parquet_types.h"
+#include "store/object_store.h"
+
+namespace tarn {
+
+class ParquetReader {
+ public:
+  // Reads and checks the footer. kNotFound for a missing object; kCorruption for anything that
+  // is not a well-formed Parquet footer.
+  static Result<std::unique_ptr<ParquetReader>> Open(ObjectStore& store, std::string key);
+  ~ParquetReader();
+
+  const std::string& uri() const { return uri_; }
+  uint64_t file_size() const { return file_size_; }
+  // Every flat column tarn can read, with field ids (from the file, else numbered 1..N).
+  const std::shared_ptr<const Schema>& schema() const { return schema_; }
+  // Top-level columns that are groups or repeated, which tarn does not read yet.
+  const std::vector<std::string>& nested_columns() const { return nested_; }
+  const parquet::FileMetaData& metadata() const { return metadata_; }
+  int64_t num_rows() const { return metadata_.num_rows; }
+  size_t num_row_groups() const { return metadata_.row_groups.size(); }
+
+  // Chooses the columns later reads return, in this order. kNotFound for an unknown name,
+  // kNotImplemented for a nested one. By default every column of schema() is selected.
+  Status Select(const std::vector<std::string>& names);
+  const std::shared_ptr<const Schema>& selected_schema() const { return selected_schema_; }
+
+  // The selected columns of row group `index`.
+  Result<ColumnBatch> ReadRowGroup(size_t index);
+  // The chunk metadata of schema() column `column` in row group `row_group` (its statistics
+  // say what row-group skipping needs).
+  const parquet::ColumnMetaData& ChunkMetaData(size_t row_group, size_t column) const;
+
+ private:
+  struct Leaf;
+  ParquetReader(ObjectStore& store, std::string key, std::string uri, uint64_t file_size);
+  Status BuildSchema();
+  Status Corrupt(const std::string& what) const;
+
+  ObjectStore& store_;
+  std::string key_;
+  std::string uri_;
+  uint64_t file_size_;
+  uint64_t footer_start_ = 0;
+  parquet::FileMetaData metadata_;
+  std::vector<Leaf> leaves_;  // one per schema() field
+  std::vector<std::string> nested_;
+  size_t leaf_count_ = 0;  // all leaves, nested included (= chunks per row group)
+  std::shared_ptr<const Schema> schema_;
+  std::vector<size_t> selected_;  // indices into leaves_
+  std::shared_ptr<const Schema> selected_schema_;
+};
+
+}  // namespace tarn

@@ -25,6 +25,8 @@ using Action = std::function<Status()>;
 void AddVersionCommand(CLI::App& app, Action* action);
 void AddInitCommand(CLI::App& app, const GlobalOptions& global, Action* action);
 void AddInfoCommand(CLI::App& app, const GlobalOptions& global, Action* action);
+void AddConvertCommand(CLI::App& app, Action* action);
+void AddParquetCommand(CLI::App& app, Action* action);
 
 // Loads tarn.yaml for a command and applies its log settings unless flags override them.
 struct LakeConfig;

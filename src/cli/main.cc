@@ -23,12 +23,16 @@ int main(int argc, char** argv) {
       "Examples:\n"
       "  tarn init                 create ./lake and ./tarn.yaml\n"
       "  tarn info                 show and check the lake\n"
+      "  tarn convert a.csv a.parquet   convert between CSV, JSON lines and Parquet\n"
+      "  tarn parquet inspect a.parquet  look inside a Parquet file\n"
       "  tarn COMMAND --help       options and examples of one command\n");
 
   tarn::Action action;
   tarn::AddVersionCommand(app, &action);
   tarn::AddInitCommand(app, global, &action);
   tarn::AddInfoCommand(app, global, &action);
+  tarn::AddConvertCommand(app, &action);
+  tarn::AddParquetCommand(app, &action);
 
   try {
     app.parse(argc, argv);

@@ -47,6 +47,36 @@ void Column::Clear() {
   if (kind_ == StorageKind::kBytes) offsets_.push_back(0);
 }
 
+void Column::Truncate(size_t rows) {
+  TARN_DCHECK(rows <= size());
+  for (size_t i = rows; i < valid_.size(); ++i) null_count_ -= valid_[i] == 0 ? 1 : 0;
+  valid_.resize(rows);
+  switch (kind_) {
+    case StorageKind::kBool:
+      bools_.resize(rows);
+      break;
+    case StorageKind::kInt32:
+      i32_.resize(rows);
+      break;
+    case StorageKind::kInt64:
+      i64_.resize(rows);
+      break;
+    case StorageKind::kFloat:
+      f32_.resize(rows);
+      break;
+    case StorageKind::kDouble:
+      f64_.resize(rows);
+      break;
+    case StorageKind::kInt128:
+      i128_.resize(rows);
+      break;
+    case StorageKind::kBytes:
+      bytes_.resize(offsets_[rows]);
+      offsets_.resize(rows + 1);
+      break;
+  }
+}
+
 void Column::AppendNull() {
   valid_.push_back(0);
   ++null_count_;

@@ -26,6 +26,8 @@ class Column {
   bool IsValid(size_t row) const { return valid_[row] != 0; }
   void Reserve(size_t rows);
   void Clear();
+  // Drops the rows from `rows` on (undoes a partly appended row). REQUIRES: rows <= size().
+  void Truncate(size_t rows);
 
   void AppendNull();
   void AppendBool(bool value);

@@ -2,6 +2,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "parquet_judge.h"
 #include "status_matchers.h"
 #include "subprocess.h"
 
@@ -140,6 +141,114 @@ TEST_F(CliTest, BadLogLevelIsAUsageError) {
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_EQ(result.err,
             "tarn: error: log level 'loud' is not one of trace, debug, info, warn, error, off\n");
+}
+
+}  // namespace
+}  // namespace tarn::testing
+
+namespace tarn::testing {
+namespace {
+
+class FileCommandsTest : public CliTest {};
+
+TEST_F(FileCommandsTest, ConvertCsvToParquetThatDuckDbReads) {
+  Write("in.csv",
+        "id,name,amount,at\n"
+        "1,\"Smith, J\",12.50,2024-01-02T03:04:05Z\n"
+        "2,\"two\nlines\",,1969-12-31T23:59:59.5Z\n");
+  ProcessResult convert = Tarn({"convert", "in.csv", "out.parquet", "--schema",
+                                "id:long,name:string,amount:decimal(12,2)?,at:timestamptz?"});
+  ASSERT_EQ(convert.exit_code, 0) << convert.err;
+  EXPECT_EQ(
+      convert.out,
+      "Wrote 2 rows to out.parquet (1 row group, " +
+          std::to_string(std::filesystem::file_size(Path("out.parquet"))) +
+          " bytes, zstd)\nSchema: id:long,name:string,amount:decimal(12,2)?,at:timestamptz?\n");
+  nlohmann::json rows = DuckDbQuery("SELECT id, name, amount::VARCHAR, epoch_us(\"at\") FROM '" +
+                                    Path("out.parquet") + "' ORDER BY id");
+  EXPECT_EQ(
+      rows,
+      nlohmann::json::parse(
+          R"([["1","Smith, J","12.50","1704164645000000"],["2","two\nlines",null,"-500000"]])"));
+  nlohmann::json ids =
+      DuckDbQuery("SELECT name, field_id FROM parquet_schema('" + Path("out.parquet") +
+                  "') WHERE field_id IS NOT NULL ORDER BY field_id");
+  EXPECT_EQ(ids, nlohmann::json::parse(R"([["id","1"],["name","2"],["amount","3"],["at","4"]])"));
+}
+
+TEST_F(FileCommandsTest, ParquetCatAndInspectShowWhatConvertWrote) {
+  Write("in.jsonl",
+        "{\"id\": 1, \"city\": \"Oslo\"}\n{\"id\": 2, \"city\": null}\n{\"id\": 3, \"city\": "
+        "\"Lima\"}\n");
+  ASSERT_EQ(Tarn({"convert", "in.jsonl", "t.parquet", "--compression", "snappy"}).exit_code, 0);
+  ProcessResult cat = Tarn({"parquet", "cat", "t.parquet", "--columns", "city,id", "--limit", "2"});
+  ASSERT_EQ(cat.exit_code, 0) << cat.err;
+  EXPECT_EQ(cat.out, "city,id\nOslo,1\n,2\n");
+  ProcessResult jsonl = Tarn({"parquet", "cat", "t.parquet", "--format", "jsonl", "--limit", "1"});
+  EXPECT_EQ(jsonl.out, "{\"id\":1,\"city\":\"Oslo\"}\n");
+  ProcessResult inspect = Tarn({"parquet", "inspect", "t.parquet"});
+  ASSERT_EQ(inspect.exit_code, 0) << inspect.err;
+  EXPECT_THAT(inspect.out, HasSubstr("rows       3 in 1 row groups"));
+  EXPECT_THAT(inspect.out, HasSubstr("     1  id                       long (optional)"));
+  EXPECT_THAT(inspect.out, HasSubstr("SNAPPY PLAIN,RLE"));
+  EXPECT_THAT(inspect.out, HasSubstr("min Lima max Oslo nulls 1"));
+  EXPECT_THAT(Tarn({"parquet", "cat", "t.parquet", "--columns", "nope"}).err,
+              HasSubstr("has no column 'nope'"));
+}
+
+TEST_F(FileCommandsTest, BadRowsStopConversionOrGoToRejects) {
+  Write("bad.csv", "id,n\n1,2\n2,x\n3,4\n");
+  ProcessResult stop = Tarn({"convert", "bad.csv", "b.parquet", "--schema", "id:long,n:int"});
+  EXPECT_EQ(stop.exit_code, 2);
+  EXPECT_EQ(stop.err, "tarn: error: 'file://" + Path("bad.csv") +
+                          "' line 3 column 'n': cannot read 'x' as int\n");
+  EXPECT_FALSE(std::filesystem::exists(Path("b.parquet")));  // nothing half-written
+
+  ProcessResult go_on = Tarn(
+      {"convert", "bad.csv", "b.parquet", "--schema", "id:long,n:int", "--rejects", "rejects.csv"});
+  ASSERT_EQ(go_on.exit_code, 0) << go_on.err;
+  EXPECT_THAT(go_on.out, HasSubstr("Rejected 1 rows into rejects.csv"));
+  std::ifstream in(Path("rejects.csv"));
+  std::string rejects((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(rejects, "line,reason,row\n3,column 'n': cannot read 'x' as int,\"2,x\"\n");
+
+  Write("broken.csv", "a,b\n1,\"never closed\n");
+  EXPECT_EQ(Tarn({"convert", "broken.csv", "x.parquet"}).err,
+            "tarn: error: 'file://" + Path("broken.csv") +
+                "': line 2: a quoted field never ends (broken quote)\n");
+  EXPECT_EQ(Tarn({"convert", "missing.csv", "x.parquet"}).err,
+            "tarn: error: no such file 'missing.csv'\n");
+  EXPECT_EQ(
+      Tarn({"convert", "bad.csv", "x.txt"}).err,
+      "tarn: error: cannot tell the format of 'x.txt': name it .csv, .jsonl or .parquet, or pass "
+      "--from / --to\n");
+}
+
+TEST_F(FileCommandsTest, SchemaMayComeFromAnIcebergJsonFile) {
+  Write(
+      "schema.json",
+      R"({"type":"struct","schema-id":0,"fields":[{"id":7,"name":"k","required":true,"type":"long"},)"
+      R"({"id":9,"name":"v","required":false,"type":"string"}]})");
+  Write("in.csv", "k,v\n1,a\n");
+  ASSERT_EQ(
+      Tarn({"convert", "in.csv", "out.parquet", "--schema", "@" + Path("schema.json")}).exit_code,
+      0);
+  EXPECT_THAT(Tarn({"parquet", "inspect", "out.parquet"}).out, HasSubstr("     9  v "));
+}
+
+TEST_F(FileCommandsTest, ParquetRoundTripsThroughCsvAndJsonLines) {
+  Write("in.csv", "id,x,t\n1,0.1,2024-02-29\n2,-0,\n");
+  ASSERT_EQ(
+      Tarn({"convert", "in.csv", "a.parquet", "--schema", "id:long,x:double,t:date?"}).exit_code,
+      0);
+  ASSERT_EQ(Tarn({"convert", "a.parquet", "b.jsonl"}).exit_code, 0);
+  ASSERT_EQ(
+      Tarn({"convert", "b.jsonl", "c.parquet", "--schema", "id:long,x:double,t:date?"}).exit_code,
+      0);
+  ASSERT_EQ(Tarn({"convert", "c.parquet", "d.csv"}).exit_code, 0);
+  std::ifstream in(Path("d.csv"));
+  std::string csv((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(csv, "id,x,t\n1,0.1,2024-02-29\n2,-0,\n");
 }
 
 }  // namespace

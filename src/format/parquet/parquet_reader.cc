@@ -46,7 +46,8 @@ Status ParquetReader::Corrupt(const std::string& what) const {
   return Status::Corruption("'" + uri_ + "': " + what);
 }
 
-Result<std::unique_ptr<ParquetReader>> ParquetReader::Open(ObjectStore& store, std::string key) {
+Result<std::unique_ptr<ParquetReader>> ParquetReader::Open(ObjectStore& store,
+                                                           const std::string& key) {
   TARN_ASSIGN_OR_RETURN(ObjectInfo info, store.Stat(key));
   std::unique_ptr<ParquetReader> reader(new ParquetReader(store, key, store.Uri(key), info.size));
   const uint64_t size = info.size;

@@ -26,7 +26,7 @@ class ParquetReader {
  public:
   // Reads and checks the footer. kNotFound for a missing object; kCorruption for anything that
   // is not a well-formed Parquet footer.
-  static Result<std::unique_ptr<ParquetReader>> Open(ObjectStore& store, std::string key);
+  static Result<std::unique_ptr<ParquetReader>> Open(ObjectStore& store, const std::string& key);
   ~ParquetReader();
 
   const std::string& uri() const { return uri_; }

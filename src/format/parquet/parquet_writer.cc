@@ -30,7 +30,8 @@ ParquetWriter::ParquetWriter(std::string uri, std::shared_ptr<const Schema> sche
 
 ParquetWriter::~ParquetWriter() { Abort(); }
 
-Result<std::unique_ptr<ParquetWriter>> ParquetWriter::Open(ObjectStore& store, std::string key,
+Result<std::unique_ptr<ParquetWriter>> ParquetWriter::Open(ObjectStore& store,
+                                                           const std::string& key,
                                                            std::shared_ptr<const Schema> schema,
                                                            ParquetWriterOptions options) {
   std::string uri = store.Uri(key);

@@ -56,7 +56,7 @@ class ColumnChunkWriter;
 class ParquetWriter {
  public:
   // Checks the schema and options and opens the object for writing.
-  static Result<std::unique_ptr<ParquetWriter>> Open(ObjectStore& store, std::string key,
+  static Result<std::unique_ptr<ParquetWriter>> Open(ObjectStore& store, const std::string& key,
                                                      std::shared_ptr<const Schema> schema,
                                                      ParquetWriterOptions options = {});
   ~ParquetWriter();

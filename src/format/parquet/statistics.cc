@@ -133,8 +133,8 @@ int StatisticsBuilder::Compare(std::string_view a, std::string_view b) const {
       return Cmp(Load<double>(a), Load<double>(b));
     case ValueOrder::kSignedBigEndian: {
       // Same length for one column; the sign lives in the first byte.
-      int8_t sa = a.empty() ? 0 : static_cast<int8_t>(a[0]);
-      int8_t sb = b.empty() ? 0 : static_cast<int8_t>(b[0]);
+      auto sa = static_cast<int8_t>(a.empty() ? 0 : a[0]);
+      auto sb = static_cast<int8_t>(b.empty() ? 0 : b[0]);
       if (sa != sb) return Cmp(sa, sb);
       return CompareUnsigned(a.substr(a.empty() ? 0 : 1), b.substr(b.empty() ? 0 : 1));
     }

@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <limits>
 
 #include "base/hash.h"
@@ -293,6 +294,28 @@ TEST_F(ParquetWriterTest, ManyRowGroupsAndPagesStreamInBoundedMemory) {
   EXPECT_EQ(row[1], "85714");
   EXPECT_EQ(row[2], "149998500.00");  // 3 * sum(id) / 100
   EXPECT_EQ(row[3], std::to_string(summary.row_group_offsets.size()));
+}
+
+TEST_F(ParquetWriterTest, DictionaryFallsBackToPlainWhenItGrows) {
+  auto schema = std::make_shared<Schema>(std::move(Schema::Parse("k:string?,n:long")).value());
+  ColumnBatch batch(schema);
+  for (int r = 0; r < 3000; ++r) {
+    // k: few distinct values at first, then all distinct; n: 10 distinct values.
+    batch.column(0).AppendBytes(r < 1000 ? "key " + std::to_string(r % 5)
+                                         : "unique " + std::to_string(r));
+    batch.column(1).AppendInt64(r % 10);
+  }
+  ParquetWriterOptions options;
+  options.dictionary_size_limit = 2000;
+  options.page_size = 1000;
+  nlohmann::json judged = WriteAndJudge("dict.parquet", batch, options);
+  ASSERT_TRUE(judged.contains("columns"));
+  EXPECT_EQ(judged["columns"][0]["encodings"], "PLAIN, RLE, RLE_DICTIONARY");
+  EXPECT_EQ(judged["columns"][1]["encodings"], "PLAIN, RLE_DICTIONARY");
+  options.dictionary = false;
+  WriteAndJudge("plain.parquet", batch, options);
+  EXPECT_LT(std::filesystem::file_size(Path("dict.parquet")),
+            std::filesystem::file_size(Path("plain.parquet")));
 }
 
 TEST_F(ParquetWriterTest, EmptyFileHasTheSchemaAndNoRows) {

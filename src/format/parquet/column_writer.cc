@@ -76,6 +76,34 @@ ColumnChunkWriter::ColumnChunkWriter(const Field& field, const ParquetWriterOpti
     decimal_limit_ = 1;
     for (int i = 0; i < field.type.precision; ++i) decimal_limit_ *= 10;
   }
+  ResetDictionary();
+}
+
+void ColumnChunkWriter::ResetDictionary() {
+  dictionary_active_ = options_.dictionary && kind_ != StorageKind::kBool;
+  dictionary_.clear();
+  dictionary_plain_.clear();
+}
+
+Status ColumnChunkWriter::AddToDictionary(size_t start) {
+  std::string_view plain = std::string_view(values_).substr(start);
+  auto it = dictionary_.find(plain);
+  uint32_t index;
+  if (it != dictionary_.end()) {
+    index = it->second;
+  } else {
+    index = static_cast<uint32_t>(dictionary_.size());
+    dictionary_.emplace(std::string(plain), index);
+    dictionary_plain_.append(plain);
+  }
+  indices_.push_back(index);
+  values_.resize(start);
+  if (dictionary_plain_.size() > options_.dictionary_size_limit) {
+    // Too many distinct values: this page stays dictionary-encoded, the rest of the chunk PLAIN.
+    TARN_RETURN_IF_ERROR(FinishPage());
+    dictionary_active_ = false;
+  }
+  return Status::OK();
 }
 
 Status ColumnChunkWriter::BadValue(int64_t row, const std::string& why) const {
@@ -95,6 +123,7 @@ Status ColumnChunkWriter::Append(const Column& column, size_t begin, size_t end,
       continue;
     }
     if (optional) levels_.push_back(1);
+    const size_t value_start = values_.size();
     bool first = !have_extremes_;
     have_extremes_ = true;
     switch (kind_) {
@@ -169,7 +198,10 @@ Status ColumnChunkWriter::Append(const Column& column, size_t begin, size_t end,
         break;
       }
     }
-    if (values_.size() + bools_.size() / 8 >= options_.page_size)
+    if (dictionary_active_ && values_.size() > value_start) {
+      TARN_RETURN_IF_ERROR(AddToDictionary(value_start));
+    }
+    if (values_.size() + bools_.size() / 8 + indices_.size() * 4 >= options_.page_size)
       TARN_RETURN_IF_ERROR(FinishPage());
   }
   return Status::OK();
@@ -220,7 +252,16 @@ Status ColumnChunkWriter::FinishPage() {
     PutLE(static_cast<uint32_t>(levels.size()), &page);
     page += levels;
   }
-  if (kind_ == StorageKind::kBool) {
+  Encoding encoding = Encoding::kPlain;
+  if (dictionary_active_) {
+    // RLE_DICTIONARY: the index bit width, then the indices in the RLE / bit-packing hybrid.
+    encoding = Encoding::kRleDictionary;
+    int width = std::max(1, BitWidth(dictionary_.empty() ? 0 : dictionary_.size() - 1));
+    page.push_back(static_cast<char>(width));
+    EncodeRleBitPacked(indices_, width, &page);
+    chunk_dictionary_pages_ = true;
+  } else if (kind_ == StorageKind::kBool) {
+    chunk_plain_pages_ = true;
     // PLAIN booleans: one bit each, least significant bit first.
     std::string bits((bools_.size() + 7) / 8, '\0');
     for (size_t i = 0; i < bools_.size(); ++i) {
@@ -228,6 +269,7 @@ Status ColumnChunkWriter::FinishPage() {
     }
     page += bits;
   } else {
+    chunk_plain_pages_ = true;
     page += values_;
   }
   TARN_ASSIGN_OR_RETURN(std::string compressed,
@@ -239,8 +281,7 @@ Status ColumnChunkWriter::FinishPage() {
   header.type = PageType::kDataPage;
   header.uncompressed_page_size = static_cast<int32_t>(page.size());
   header.compressed_page_size = static_cast<int32_t>(compressed.size());
-  header.data_page_header =
-      DataPageHeader{page_values_, Encoding::kPlain, Encoding::kRle, Encoding::kRle};
+  header.data_page_header = DataPageHeader{page_values_, encoding, Encoding::kRle, Encoding::kRle};
   std::string header_bytes;
   Serialize(header, &header_bytes);
   chunk_ += header_bytes;
@@ -251,29 +292,52 @@ Status ColumnChunkWriter::FinishPage() {
   levels_.clear();
   bools_.clear();
   values_.clear();
+  indices_.clear();
   return Status::OK();
 }
 
 Status ColumnChunkWriter::Finish(int64_t file_offset, std::string* bytes, ColumnChunk* meta) {
   TARN_RETURN_IF_ERROR(FinishPage());
+  // The dictionary page goes first, ahead of the data pages that refer to it.
+  std::string dictionary_page;
+  if (chunk_dictionary_pages_) {
+    TARN_ASSIGN_OR_RETURN(std::string compressed, Compress(options_.compression, dictionary_plain_,
+                                                           options_.compression_level));
+    PageHeader header;
+    header.type = PageType::kDictionaryPage;
+    header.uncompressed_page_size = static_cast<int32_t>(dictionary_plain_.size());
+    header.compressed_page_size = static_cast<int32_t>(compressed.size());
+    header.dictionary_page_header =
+        DictionaryPageHeader{static_cast<int32_t>(dictionary_.size()), Encoding::kPlain};
+    Serialize(header, &dictionary_page);
+    chunk_uncompressed_ += static_cast<int64_t>(dictionary_page.size() + dictionary_plain_.size());
+    dictionary_page += compressed;
+  }
   ColumnMetaData& m = meta->meta_data;
   m.type = *leaf_.type;
-  m.encodings = field_.required ? std::vector<Encoding>{Encoding::kPlain}
-                                : std::vector<Encoding>{Encoding::kPlain, Encoding::kRle};
+  m.encodings.clear();
+  if (chunk_plain_pages_ || chunk_dictionary_pages_) m.encodings.push_back(Encoding::kPlain);
+  if (!field_.required) m.encodings.push_back(Encoding::kRle);
+  if (chunk_dictionary_pages_) m.encodings.push_back(Encoding::kRleDictionary);
   m.path_in_schema = {field_.name};
   m.codec = ThriftCodec(options_.compression);
   m.num_values = chunk_values_;
   m.total_uncompressed_size = chunk_uncompressed_;
-  m.total_compressed_size = static_cast<int64_t>(chunk_.size());
-  m.data_page_offset = file_offset;
+  m.total_compressed_size = static_cast<int64_t>(dictionary_page.size() + chunk_.size());
+  if (chunk_dictionary_pages_) m.dictionary_page_offset = file_offset;
+  m.data_page_offset = file_offset + static_cast<int64_t>(dictionary_page.size());
   m.statistics = chunk_stats_.ToThrift(options_.statistics_truncate_length);
   meta->file_offset = file_offset;
 
   file_stats_.Merge(chunk_stats_);
   file_values_ += chunk_values_;
-  file_compressed_ += static_cast<int64_t>(chunk_.size());
-  *bytes = std::move(chunk_);
+  file_compressed_ += m.total_compressed_size;
+  *bytes = std::move(dictionary_page);
+  bytes->append(chunk_);
   chunk_.clear();
+  chunk_dictionary_pages_ = false;
+  chunk_plain_pages_ = false;
+  ResetDictionary();
   chunk_values_ = 0;
   chunk_uncompressed_ = 0;
   chunk_stats_.Reset();

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "columnar/column.h"
@@ -19,7 +21,10 @@ class ColumnChunkWriter {
   // Encodes rows [begin, end) of `column`; `first_row` numbers rows in error messages.
   Status Append(const Column& column, size_t begin, size_t end, int64_t first_row);
   // Bytes this chunk holds in memory now.
-  size_t buffered_bytes() const { return chunk_.size() + values_.size() + levels_.size() / 8; }
+  size_t buffered_bytes() const {
+    return chunk_.size() + values_.size() + levels_.size() / 8 + dictionary_plain_.size() +
+           indices_.size() * 4;
+  }
   // Closes the open page and hands over the chunk, its metadata placed at `file_offset`.
   Status Finish(int64_t file_offset, std::string* bytes, ColumnChunk* meta);
 
@@ -28,6 +33,9 @@ class ColumnChunkWriter {
 
  private:
   Status FinishPage();
+  // Moves the value PLAIN-encoded at values_[start, end) into the dictionary.
+  Status AddToDictionary(size_t start);
+  void ResetDictionary();
   void FlushExtremes();
   Status BadValue(int64_t row, const std::string& why) const;
 
@@ -49,6 +57,18 @@ class ColumnChunkWriter {
   double dmin_ = 0, dmax_ = 0;
   Int128 qmin_ = 0, qmax_ = 0;
   std::string smin_, smax_;
+
+  // The chunk's dictionary: PLAIN bytes of each distinct value -> index.
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  bool dictionary_active_ = false;
+  std::unordered_map<std::string, uint32_t, Hash, std::equal_to<>> dictionary_;
+  std::string dictionary_plain_;   // the dictionary page body, in index order
+  std::vector<uint32_t> indices_;  // the open page's indices
+  bool chunk_dictionary_pages_ = false;
+  bool chunk_plain_pages_ = false;
 
   // The chunk so far.
   std::string chunk_;

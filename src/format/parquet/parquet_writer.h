@@ -28,6 +28,9 @@ struct ParquetWriterOptions {
   size_t page_size = 1 << 20;              // bytes of encoded values per page
   size_t row_group_size = 128 << 20;       // buffered bytes per row group
   size_t statistics_truncate_length = 64;  // bytes kept of long string / binary bounds
+  bool dictionary = true;                  // RLE_DICTIONARY pages while the dictionary is small
+  size_t dictionary_size_limit = 1 << 20;  // PLAIN bytes of a chunk's dictionary before the rest
+                                           // of the chunk falls back to PLAIN pages
   std::vector<std::pair<std::string, std::string>> key_value_metadata;
 };
 

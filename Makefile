@@ -4,7 +4,7 @@
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps deps-build build demo test test-unit bench format lint clean
+.PHONY: all deps deps-build build demo test test-unit fuzz bench format lint clean
 
 all: build
 
@@ -22,11 +22,19 @@ build: deps-build
 demo: build
 	@scripts/demo.sh build/release/src/cli/tarn
 
-# The whole suite under ASan + UBSan, warnings as errors.
+# The whole suite under ASan + UBSan, warnings as errors, after a bounded run of the fuzzers
+# (first, so that ctest's summary is the last thing printed).
+FUZZ_SECONDS ?= 30
 test: deps
 	@TARN_WERROR=ON cmake --preset asan $(CMAKE_FLAGS) >/dev/null
 	@cmake --build --preset asan -j $(JOBS)
+	@scripts/fuzz.sh $(FUZZ_SECONDS)
 	@ctest --preset asan
+
+# A longer fuzzing session: make fuzz FUZZ_SECONDS=600
+fuzz: deps
+	@cmake --preset asan >/dev/null && cmake --build --preset asan -j $(JOBS) --target tarn
+	@scripts/fuzz.sh $(FUZZ_SECONDS)
 
 # Only the fast tests (no PostgreSQL or S3 server).
 test-unit: deps

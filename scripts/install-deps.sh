@@ -14,7 +14,7 @@ build_packages=(
 test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql nodejs
-  clang-format clang-tidy
+  clang libclang-rt-14-dev clang-format clang-tidy
 )
 packages=("${build_packages[@]}")
 [ "${1:-}" = "--build-only" ] || packages+=("${test_packages[@]}")

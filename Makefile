@@ -29,7 +29,13 @@ test: deps
 	@TARN_WERROR=ON cmake --preset asan $(CMAKE_FLAGS) >/dev/null
 	@cmake --build --preset asan -j $(JOBS)
 	@scripts/fuzz.sh $(FUZZ_SECONDS)
+	@build/asan/bench/parquet_bench --rows 20000 --dir build/asan/bench-smoke | tail -n 1
 	@ctest --preset asan
+
+# Benchmarks against their peers, with ratios (release build; 10 million rows, about a minute).
+BENCH_ROWS ?= 10000000
+bench: deps build
+	@build/release/bench/parquet_bench --rows $(BENCH_ROWS) --dir build/release/bench-data
 
 # A longer fuzzing session: make fuzz FUZZ_SECONDS=600
 fuzz: deps

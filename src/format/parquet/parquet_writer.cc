@@ -77,7 +77,9 @@ Status ParquetWriter::Write(const ColumnBatch& batch) {
     row_group_rows_ += static_cast<int64_t>(end - begin);
     size_t buffered = 0;
     for (const auto& column : columns_) buffered += column->buffered_bytes();
-    if (buffered >= options_.row_group_size) status = FlushRowGroup();
+    if (buffered >= options_.row_group_size || row_group_rows_ >= options_.max_row_group_rows) {
+      status = FlushRowGroup();
+    }
   }
   if (!status.ok()) {
     Abort();

@@ -27,6 +27,7 @@ struct ParquetWriterOptions {
   int compression_level = 0;               // 0: the codec's default
   size_t page_size = 1 << 20;              // bytes of encoded values per page
   size_t row_group_size = 128 << 20;       // buffered bytes per row group
+  int64_t max_row_group_rows = 1 << 20;    // and at most this many rows
   size_t statistics_truncate_length = 64;  // bytes kept of long string / binary bounds
   bool dictionary = true;                  // RLE_DICTIONARY pages while the dictionary is small
   size_t dictionary_size_limit = 1 << 20;  // PLAIN bytes of a chunk's dictionary before the rest

@@ -64,15 +64,18 @@ int main(int argc, char** argv) {
   }
   std::filesystem::create_directories(dir);
   auto store = std::move(tarn::LocalStore::Open(dir)).value();
-  auto schema = std::make_shared<tarn::Schema>(std::move(tarn::Schema::Parse(
-      "id:long,customer_id:long,ts:timestamp,amount:decimal(12,2),currency:string,"
-      "merchant:string,note:string?")).value());
+  auto schema = std::make_shared<tarn::Schema>(
+      std::move(tarn::Schema::Parse(
+                    "id:long,customer_id:long,ts:timestamp,amount:decimal(12,2),currency:string,"
+                    "merchant:string,note:string?"))
+          .value());
 
   // tarn: write.
   tarn::ParquetWriterOptions options;  // zstd, 1 MiB pages, dictionaries
   int64_t rss_before = PeakRssMb();
   auto start = Clock::now();
-  auto writer = std::move(tarn::ParquetWriter::Open(*store, "tarn.parquet", schema, options)).value();
+  auto writer =
+      std::move(tarn::ParquetWriter::Open(*store, "tarn.parquet", schema, options)).value();
   tarn::ColumnBatch batch(schema);
   constexpr int64_t kBatch = 65536;
   for (int64_t first = 0; first < rows; first += kBatch) {
@@ -137,8 +140,8 @@ int main(int argc, char** argv) {
   std::printf("  %-28s %12.0f %12.0f %10.2f   (goal >= 0.80)\n", "scan rows/s (sum, count)",
               rows / tarn_read, rows / duck_read, duck_read / tarn_read);
   std::printf("  %-28s %12lld %12s %10s   (row group: %zu MiB or %lld rows; %zu groups)\n",
-              "peak RSS while writing (MiB)", static_cast<long long>(rss_write - rss_before), "-", "-",
-              options.row_group_size >> 20, static_cast<long long>(options.max_row_group_rows),
+              "peak RSS while writing (MiB)", static_cast<long long>(rss_write - rss_before), "-",
+              "-", options.row_group_size >> 20, static_cast<long long>(options.max_row_group_rows),
               summary->row_group_offsets.size());
   std::printf("  results agree: %s (sum %s, notes %lld)\n", agree ? "yes" : "NO", tarn_sum.c_str(),
               static_cast<long long>(notes));

@@ -1,13 +1,16 @@
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 
 #include "base/hash.h"
 #include "cli/commands.h"
 #include "cli/file_location.h"
+#include "columnar/value_text.h"
+#include "expr/predicate.h"
 #include "format/parquet/parquet_reader.h"
 #include "format/text_table.h"
-#include "format/value_text.h"
 
 namespace tarn {
 namespace {
@@ -170,6 +173,7 @@ Status RunInspect(const std::string& path) {
 struct CatOptions {
   std::string path;
   std::string columns;
+  std::string where;
   int64_t limit = -1;
   std::string format = "csv";
 };
@@ -181,8 +185,10 @@ Status RunCat(const CatOptions& o) {
   TARN_ASSIGN_OR_RETURN(FileLocation file, OpenFileLocation(o.path, false));
   TARN_ASSIGN_OR_RETURN(std::unique_ptr<ParquetReader> reader,
                         ParquetReader::Open(*file.store, file.key));
-  if (!o.columns.empty()) {
-    std::vector<std::string> names;
+  std::vector<std::string> names;
+  if (o.columns.empty()) {
+    for (const Field& f : reader->schema()->fields()) names.push_back(f.name);
+  } else {
     size_t start = 0;
     while (start <= o.columns.size()) {
       size_t comma = o.columns.find(',', start);
@@ -190,19 +196,36 @@ Status RunCat(const CatOptions& o) {
       names.push_back(o.columns.substr(start, comma - start));
       start = comma + 1;
     }
-    TARN_RETURN_IF_ERROR(reader->Select(names));
+  }
+  TARN_RETURN_IF_ERROR(reader->Select(names));
+  std::shared_ptr<const Schema> output = reader->selected_schema();
+  std::optional<Predicate> where;
+  if (!o.where.empty()) {
+    TARN_ASSIGN_OR_RETURN(where, Predicate::Parse(o.where, *reader->schema()));
+    // Read the predicate's columns too; print only the asked-for ones (they come first).
+    std::vector<std::string> read = names;
+    for (const std::string& c : where->columns()) {
+      if (std::find(read.begin(), read.end(), c) == read.end()) read.push_back(c);
+    }
+    TARN_RETURN_IF_ERROR(reader->Select(read));
   }
   TARN_ASSIGN_OR_RETURN(
       std::unique_ptr<TextTableWriter> writer,
       TextTableWriter::Open(StdoutWriter(),
                             o.format == "csv" ? TextFormat::kCsv : TextFormat::kJsonLines,
-                            TextOptions{}, reader->selected_schema()));
+                            TextOptions{}, output));
   int64_t left = o.limit < 0 ? INT64_MAX : o.limit;
   for (size_t g = 0; g < reader->num_row_groups() && left > 0; ++g) {
-    TARN_ASSIGN_OR_RETURN(ColumnBatch batch, reader->ReadRowGroup(g));
-    if (static_cast<int64_t>(batch.num_rows()) > left) {
-      for (size_t c = 0; c < batch.num_columns(); ++c)
-        batch.column(c).Truncate(static_cast<size_t>(left));
+    TARN_ASSIGN_OR_RETURN(ColumnBatch read, reader->ReadRowGroup(g));
+    std::vector<uint8_t> keep(read.num_rows(), 1);
+    if (where) {
+      TARN_ASSIGN_OR_RETURN(keep, where->Evaluate(read));
+    }
+    ColumnBatch batch(output);
+    for (size_t r = 0; r < read.num_rows() && static_cast<int64_t>(batch.num_rows()) < left; ++r) {
+      if (!keep[r]) continue;
+      for (size_t c = 0; c < output->num_fields(); ++c)
+        batch.column(c).AppendFrom(read.column(c), r);
     }
     left -= static_cast<int64_t>(batch.num_rows());
     TARN_RETURN_IF_ERROR(writer->Write(batch));
@@ -231,6 +254,8 @@ void AddParquetCommand(CLI::App& app, Action* action) {
   CLI::App* cat = cmd->add_subcommand("cat", "Print rows as CSV or JSON lines");
   cat->add_option("file", o->path, "Parquet file (local path or s3://bucket/key)")->required();
   cat->add_option("--columns", o->columns, "Comma-separated columns, in this order (default: all)");
+  cat->add_option("--where", o->where,
+                  "Only rows where this holds, e.g. \"amount > 10 AND currency IN ('EUR','NOK')\"");
   cat->add_option("--limit", o->limit, "At most this many rows");
   cat->add_option("--format", o->format, "csv or jsonl")->capture_default_str();
   cat->footer(

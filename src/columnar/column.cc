@@ -141,6 +141,37 @@ void Column::AppendDecimal(Int128 unscaled) {
   i128_.push_back(unscaled);
 }
 
+void Column::AppendFrom(const Column& other, size_t row) {
+  TARN_DCHECK(other.type_ == type_);
+  if (!other.IsValid(row)) {
+    AppendNull();
+    return;
+  }
+  switch (kind_) {
+    case StorageKind::kBool:
+      AppendBool(other.GetBool(row));
+      break;
+    case StorageKind::kInt32:
+      AppendInt32(other.GetInt32(row));
+      break;
+    case StorageKind::kInt64:
+      AppendInt64(other.GetInt64(row));
+      break;
+    case StorageKind::kFloat:
+      AppendFloat(other.GetFloat(row));
+      break;
+    case StorageKind::kDouble:
+      AppendDouble(other.GetDouble(row));
+      break;
+    case StorageKind::kInt128:
+      AppendDecimal(other.GetDecimal(row));
+      break;
+    case StorageKind::kBytes:
+      AppendBytes(other.GetBytes(row));
+      break;
+  }
+}
+
 void Column::AppendBytes(std::string_view value) {
   TARN_DCHECK(kind_ == StorageKind::kBytes);
   AppendValid();

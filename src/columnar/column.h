@@ -37,6 +37,8 @@ class Column {
   void AppendDouble(double value);
   void AppendDecimal(Int128 unscaled);
   void AppendBytes(std::string_view value);
+  // Appends row `row` of `other`, which has the same type.
+  void AppendFrom(const Column& other, size_t row);
 
   bool GetBool(size_t row) const { return bools_[row] != 0; }
   int32_t GetInt32(size_t row) const { return i32_[row]; }

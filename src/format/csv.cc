@@ -1,8 +1,8 @@
 // CSV (RFC 4180) reading and writing for text_table.h.
 #include <set>
 
+#include "columnar/value_text.h"
 #include "format/text_table_internal.h"
-#include "format/value_text.h"
 
 namespace tarn {
 namespace {

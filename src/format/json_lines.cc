@@ -1,8 +1,8 @@
 // JSON lines reading and writing for text_table.h.
 #include <nlohmann/json.hpp>
 
+#include "columnar/value_text.h"
 #include "format/text_table_internal.h"
-#include "format/value_text.h"
 
 namespace tarn {
 namespace {

@@ -1,7 +1,7 @@
 #include "format/text_table.h"
 
+#include "columnar/value_text.h"
 #include "format/text_table_internal.h"
-#include "format/value_text.h"
 
 namespace tarn {
 
@@ -94,7 +94,7 @@ Result<std::unique_ptr<TextTableReader>> TextTableReader::Open(ObjectStore& stor
 }
 
 Result<std::unique_ptr<TextTableWriter>> TextTableWriter::Open(
-    ObjectStore& store, std::string key, TextFormat format, TextOptions options,
+    ObjectStore& store, const std::string& key, TextFormat format, TextOptions options,
     std::shared_ptr<const Schema> schema) {
   TARN_ASSIGN_OR_RETURN(std::unique_ptr<ObjectWriter> out, store.OpenWriter(key));
   return Open(std::move(out), format, std::move(options), std::move(schema));

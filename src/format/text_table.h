@@ -62,7 +62,7 @@ class TextTableReader {
 class TextTableWriter {
  public:
   virtual ~TextTableWriter() = default;
-  static Result<std::unique_ptr<TextTableWriter>> Open(ObjectStore& store, std::string key,
+  static Result<std::unique_ptr<TextTableWriter>> Open(ObjectStore& store, const std::string& key,
                                                        TextFormat format, TextOptions options,
                                                        std::shared_ptr<const Schema> schema);
   // Writes through `out` (a file's writer, or standard output).

@@ -194,6 +194,11 @@ TEST_F(FileCommandsTest, ParquetCatAndInspectShowWhatConvertWrote) {
   EXPECT_THAT(inspect.out, HasSubstr("min Lima max Oslo nulls 1"));
   EXPECT_THAT(Tarn({"parquet", "cat", "t.parquet", "--columns", "nope"}).err,
               HasSubstr("has no column 'nope'"));
+  ProcessResult where = Tarn({"parquet", "cat", "t.parquet", "--columns", "id", "--where",
+                              "city IN ('Lima', 'Oslo') AND id > 1"});
+  EXPECT_EQ(where.out, "id\n3\n");
+  EXPECT_EQ(Tarn({"parquet", "cat", "t.parquet", "--where", "id >"}).err,
+            "tarn: error: predicate 'id >' at position 5: expected a value\n");
 }
 
 TEST_F(FileCommandsTest, BadRowsStopConversionOrGoToRejects) {

@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "format/value_text.h"
+#include "columnar/value_text.h"
 #include "status_matchers.h"
 #include "store/memory_store.h"
 

@@ -80,6 +80,7 @@ ColumnChunkWriter::ColumnChunkWriter(const Field& field, const ParquetWriterOpti
 }
 
 void ColumnChunkWriter::ResetDictionary() {
+  dictionary_values_ = 0;
   dictionary_active_ = options_.dictionary && kind_ != StorageKind::kBool;
   dictionary_.clear();
   dictionary_plain_.clear();
@@ -98,7 +99,10 @@ Status ColumnChunkWriter::AddToDictionary(size_t start) {
   }
   indices_.push_back(index);
   values_.resize(start);
-  if (dictionary_plain_.size() > options_.dictionary_size_limit) {
+  // Decide early, too: a column that is mostly distinct after 4096 values goes PLAIN at once.
+  int64_t seen = dictionary_values_ + static_cast<int64_t>(indices_.size());
+  bool mostly_distinct = seen == 4096 && static_cast<int64_t>(dictionary_.size()) * 8 > seen;
+  if (dictionary_plain_.size() > options_.dictionary_size_limit || mostly_distinct) {
     // Too many distinct values: this page stays dictionary-encoded, the rest of the chunk PLAIN.
     TARN_RETURN_IF_ERROR(FinishPage());
     dictionary_active_ = false;
@@ -260,6 +264,7 @@ Status ColumnChunkWriter::FinishPage() {
     page.push_back(static_cast<char>(width));
     EncodeRleBitPacked(indices_, width, &page);
     chunk_dictionary_pages_ = true;
+    dictionary_values_ += static_cast<int64_t>(indices_.size());
   } else if (kind_ == StorageKind::kBool) {
     chunk_plain_pages_ = true;
     // PLAIN booleans: one bit each, least significant bit first.
@@ -289,6 +294,12 @@ Status ColumnChunkWriter::FinishPage() {
   chunk_uncompressed_ += static_cast<int64_t>(header_bytes.size() + page.size());
   chunk_values_ += page_values_;
   page_values_ = 0;
+  // Many distinct values make indices that compress worse than the values themselves: after a
+  // page where more than one value in eight was new, the rest of the chunk goes PLAIN.
+  if (encoding == Encoding::kRleDictionary &&
+      static_cast<int64_t>(dictionary_.size()) * 8 > dictionary_values_) {
+    dictionary_active_ = false;
+  }
   levels_.clear();
   bools_.clear();
   values_.clear();

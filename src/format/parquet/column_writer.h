@@ -67,6 +67,7 @@ class ColumnChunkWriter {
   std::unordered_map<std::string, uint32_t, Hash, std::equal_to<>> dictionary_;
   std::string dictionary_plain_;   // the dictionary page body, in index order
   std::vector<uint32_t> indices_;  // the open page's indices
+  int64_t dictionary_values_ = 0;  // values encoded through the dictionary in this chunk
   bool chunk_dictionary_pages_ = false;
   bool chunk_plain_pages_ = false;
 

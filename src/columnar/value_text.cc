@@ -1,10 +1,11 @@
-#include "format/value_text.h"
+#include "columnar/value_text.h"
 
 #include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 
 #include "base/hash.h"
 
@@ -297,9 +298,9 @@ Status AppendText(std::string_view text, const DataType& type, Column* out) {
         v = std::nan("");
       } else if (EqualsIgnoreCase(s, "infinity") || EqualsIgnoreCase(s, "inf") ||
                  EqualsIgnoreCase(s, "+infinity") || EqualsIgnoreCase(s, "+inf")) {
-        v = INFINITY;
+        v = std::numeric_limits<double>::infinity();
       } else if (EqualsIgnoreCase(s, "-infinity") || EqualsIgnoreCase(s, "-inf")) {
-        v = -INFINITY;
+        v = -std::numeric_limits<double>::infinity();
       } else {
         char* end = nullptr;
         v = type.id == TypeId::kFloat ? std::strtof(s.c_str(), &end) : std::strtod(s.c_str(), &end);

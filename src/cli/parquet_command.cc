@@ -1,3 +1,5 @@
+#include <spdlog/spdlog.h>
+
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
@@ -215,7 +217,27 @@ Status RunCat(const CatOptions& o) {
                             o.format == "csv" ? TextFormat::kCsv : TextFormat::kJsonLines,
                             TextOptions{}, output));
   int64_t left = o.limit < 0 ? INT64_MAX : o.limit;
+  size_t skipped = 0;
   for (size_t g = 0; g < reader->num_row_groups() && left > 0; ++g) {
+    if (where) {
+      // Skip row groups whose statistics rule the predicate out.
+      std::vector<ParquetReader::Bounds> bounds(reader->schema()->num_fields());
+      std::vector<Predicate::ColumnStats> stats(bounds.size());
+      bool might = where->MightMatch([&](const std::string& name) -> const Predicate::ColumnStats* {
+        int c = reader->schema()->FindField(name);
+        if (c < 0) return nullptr;
+        size_t i = static_cast<size_t>(c);
+        bounds[i] = reader->ChunkBounds(g, i);
+        stats[i] = {bounds[i].min ? &*bounds[i].min : nullptr,
+                    bounds[i].max ? &*bounds[i].max : nullptr, bounds[i].null_count,
+                    bounds[i].value_count};
+        return &stats[i];
+      });
+      if (!might) {
+        ++skipped;
+        continue;
+      }
+    }
     TARN_ASSIGN_OR_RETURN(ColumnBatch read, reader->ReadRowGroup(g));
     std::vector<uint8_t> keep(read.num_rows(), 1);
     if (where) {
@@ -229,6 +251,10 @@ Status RunCat(const CatOptions& o) {
     }
     left -= static_cast<int64_t>(batch.num_rows());
     TARN_RETURN_IF_ERROR(writer->Write(batch));
+  }
+  if (where) {
+    spdlog::info("--where skipped {} of {} row groups by their statistics", skipped,
+                 reader->num_row_groups());
   }
   return writer->Close();
 }

@@ -345,7 +345,71 @@ int8_t EvaluateRow(const Node& node, const ColumnBatch& batch, const std::vector
   return result ? kTrue : kFalse;
 }
 
+bool MightMatchNode(const Node& node,
+                    const std::function<const Predicate::ColumnStats*(const std::string&)>& stats) {
+  switch (node.kind) {
+    case Kind::kAnd:
+      for (const auto& child : node.children) {
+        if (!MightMatchNode(*child, stats)) return false;
+      }
+      return true;
+    case Kind::kOr:
+      for (const auto& child : node.children) {
+        if (MightMatchNode(*child, stats)) return true;
+      }
+      return false;
+    case Kind::kNot:
+      return true;  // bounds cannot prove a negation false
+    default:
+      break;
+  }
+  const Predicate::ColumnStats* s = stats(node.column);
+  if (s == nullptr) return true;
+  bool counts = s->null_count >= 0 && s->value_count >= 0;
+  if (node.kind == Kind::kIsNull) return !counts || s->null_count > 0;
+  if (node.kind == Kind::kIsNotNull) return !counts || s->null_count < s->value_count;
+  if (counts && s->null_count == s->value_count) return false;  // only nulls: never true
+  if (s->min == nullptr || s->max == nullptr || node.kind == Kind::kNotIn) return true;
+  bool unordered = false;
+  auto inside = [&](size_t l) {  // min <= literal <= max
+    bool u1 = false, u2 = false;
+    bool in = Compare(*s->min, 0, *node.literals, l, &u1) <= 0 &&
+              Compare(*node.literals, l, *s->max, 0, &u2) <= 0;
+    return in || u1 || u2;
+  };
+  if (node.kind == Kind::kIn) {
+    for (size_t l = 0; l < node.literals->size(); ++l) {
+      if (inside(l)) return true;
+    }
+    return false;
+  }
+  switch (node.op) {
+    case Op::kEq:
+      return inside(0);
+    case Op::kNe: {
+      bool u1 = false, u2 = false;
+      bool single = Compare(*s->min, 0, *s->max, 0, &u1) == 0 &&
+                    Compare(*s->min, 0, *node.literals, 0, &u2) == 0;
+      return !single || u1 || u2;
+    }
+    case Op::kLt:
+      return Compare(*s->min, 0, *node.literals, 0, &unordered) < 0 || unordered;
+    case Op::kLe:
+      return Compare(*s->min, 0, *node.literals, 0, &unordered) <= 0 || unordered;
+    case Op::kGt:
+      return Compare(*s->max, 0, *node.literals, 0, &unordered) > 0 || unordered;
+    case Op::kGe:
+      return Compare(*s->max, 0, *node.literals, 0, &unordered) >= 0 || unordered;
+  }
+  return true;
+}
+
 }  // namespace
+
+bool Predicate::MightMatch(
+    const std::function<const ColumnStats*(const std::string& column)>& stats) const {
+  return MightMatchNode(*root_, stats);
+}
 
 Result<Predicate> Predicate::Parse(std::string_view text, const Schema& schema) {
   Predicate predicate;

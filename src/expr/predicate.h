@@ -13,6 +13,7 @@
 // a comparison with NULL is unknown, and only rows where the predicate is true are kept.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -29,6 +30,19 @@ class Predicate {
   // One flag per row of `batch`: 1 where the predicate is true. The batch must hold every
   // column the predicate names (matched by name); kInvalidArgument otherwise.
   Result<std::vector<uint8_t>> Evaluate(const ColumnBatch& batch) const;
+
+  // What is known of a column over a set of rows (a row group, a data file): bounds as
+  // one-row columns of the column's type (a lower and an upper bound, not necessarily values
+  // that occur), and counts, -1 when unknown.
+  struct ColumnStats {
+    const Column* min = nullptr;
+    const Column* max = nullptr;
+    int64_t null_count = -1;
+    int64_t value_count = -1;
+  };
+  // False only when no row with these statistics can make the predicate true; `stats`
+  // returns nullptr for a column it knows nothing about.
+  bool MightMatch(const std::function<const ColumnStats*(const std::string& column)>& stats) const;
 
   // The columns the predicate reads, in order of first use.
   const std::vector<std::string>& columns() const { return columns_; }

@@ -106,3 +106,85 @@ TEST_F(PredicateTest, ColumnsAreListedOnce) {
 
 }  // namespace
 }  // namespace tarn::testing
+
+#include "format/parquet/parquet_reader.h"
+#include "format/parquet/parquet_writer.h"
+#include "store/memory_store.h"
+
+namespace tarn::testing {
+namespace {
+
+TEST_F(PredicateTest, MightMatchReasonsFromBoundsAndCounts) {
+  Column min(MakeType(TypeId::kLong));
+  Column max(MakeType(TypeId::kLong));
+  min.AppendInt64(100);
+  max.AppendInt64(200);
+  Predicate::ColumnStats id{&min, &max, 0, 50};
+  Predicate::ColumnStats no_bounds{nullptr, nullptr, 3, 50};
+  Predicate::ColumnStats all_null{nullptr, nullptr, 50, 50};
+  auto might = [&](const std::string& text, const Predicate::ColumnStats* id_stats,
+                   const Predicate::ColumnStats* cur_stats = nullptr) {
+    Predicate p = std::move(Predicate::Parse(text, *schema_)).value();
+    return p.MightMatch([&](const std::string& column) -> const Predicate::ColumnStats* {
+      return column == "id" ? id_stats : cur_stats;
+    });
+  };
+  EXPECT_TRUE(might("id = 150", &id));
+  EXPECT_FALSE(might("id = 250", &id));
+  EXPECT_FALSE(might("id < 100", &id));
+  EXPECT_TRUE(might("id <= 100", &id));
+  EXPECT_FALSE(might("id > 200", &id));
+  EXPECT_TRUE(might("id IN (1, 2, 199)", &id));
+  EXPECT_FALSE(might("id IN (1, 2, 201)", &id));
+  EXPECT_FALSE(might("id IS NULL", &id));  // null count 0
+  EXPECT_TRUE(might("id IS NULL", &no_bounds));
+  EXPECT_FALSE(might("id = 5", &all_null));   // only nulls: no comparison is true
+  EXPECT_TRUE(might("NOT (id = 150)", &id));  // negations are not ruled out
+  EXPECT_FALSE(might("id > 500 AND cur = 'x'", &id));
+  EXPECT_TRUE(might("id > 500 OR cur = 'x'", &id));  // nothing known of cur
+  EXPECT_TRUE(might("id = 1", nullptr));
+}
+
+TEST(RowGroupSkippingTest, ParquetStatisticsRuleOutRowGroups) {
+  auto schema =
+      std::make_shared<const Schema>(std::move(Schema::Parse("id:long,name:string?")).value());
+  MemoryStore store;
+  ParquetWriterOptions options;
+  options.max_row_group_rows = 100;
+  auto writer = std::move(ParquetWriter::Open(store, "t.parquet", schema, options)).value();
+  ColumnBatch batch(schema);
+  for (int64_t i = 0; i < 1000; ++i) {
+    batch.column(0).AppendInt64(i);
+    batch.column(1).AppendBytes("name " + std::to_string(1000 + i));
+  }
+  TARN_ASSERT_OK(writer->Write(batch));
+  TARN_ASSERT_OK(writer->Close().status());
+  auto reader = std::move(ParquetReader::Open(store, "t.parquet")).value();
+  ASSERT_EQ(reader->num_row_groups(), 10u);
+  auto groups = [&](const std::string& text) {
+    Predicate p = std::move(Predicate::Parse(text, *reader->schema())).value();
+    std::vector<size_t> out;
+    for (size_t g = 0; g < reader->num_row_groups(); ++g) {
+      std::vector<ParquetReader::Bounds> bounds(2);
+      std::vector<Predicate::ColumnStats> stats(2);
+      bool might = p.MightMatch([&](const std::string& name) -> const Predicate::ColumnStats* {
+        size_t c = static_cast<size_t>(reader->schema()->FindField(name));
+        bounds[c] = reader->ChunkBounds(g, c);
+        stats[c] = {bounds[c].min ? &*bounds[c].min : nullptr,
+                    bounds[c].max ? &*bounds[c].max : nullptr, bounds[c].null_count,
+                    bounds[c].value_count};
+        return &stats[c];
+      });
+      if (might) out.push_back(g);
+    }
+    return out;
+  };
+  EXPECT_EQ(groups("id >= 950"), (std::vector<size_t>{9}));
+  EXPECT_EQ(groups("id = 250 OR id = 731"), (std::vector<size_t>{2, 7}));
+  EXPECT_EQ(groups("name = 'name 1420'"), (std::vector<size_t>{4}));
+  EXPECT_TRUE(groups("name IS NULL").empty());
+  EXPECT_EQ(groups("id < 0 OR name IS NOT NULL").size(), 10u);
+}
+
+}  // namespace
+}  // namespace tarn::testing

@@ -24,8 +24,9 @@ Result<Int128> BigEndianToInt128(std::string_view bytes) {
 
 }  // namespace
 
-Status ColumnChunkReader::Append(const PhysicalValues& v, size_t i, Column* out) const {
-  switch (leaf_.field.type.id) {
+Status AppendPhysicalValue(const SchemaElement& element, const ReadLeaf& leaf,
+                           const PhysicalValues& v, size_t i, Column* out) {
+  switch (leaf.field.type.id) {
     case TypeId::kBoolean:
       out->AppendBool(v.bools[i] != 0);
       return Status::OK();
@@ -48,12 +49,12 @@ Status ColumnChunkReader::Append(const PhysicalValues& v, size_t i, Column* out)
     default:
       break;
   }
-  switch (leaf_.conversion) {
+  switch (leaf.conversion) {
     case Conversion::kNone:
       out->AppendInt64(v.i64[i]);
       return Status::OK();
     case Conversion::kMillisToMicros: {
-      int64_t millis = *element_.type == PhysicalType::kInt32 ? v.i32[i] : v.i64[i];
+      int64_t millis = *element.type == PhysicalType::kInt32 ? v.i32[i] : v.i64[i];
       if (millis > INT64_MAX / 1000 || millis < INT64_MIN / 1000) {
         return Corrupt("milliseconds value " + std::to_string(millis) + " is out of range");
       }
@@ -78,8 +79,8 @@ Status ColumnChunkReader::Append(const PhysicalValues& v, size_t i, Column* out)
       out->AppendDecimal(static_cast<Int128>(static_cast<uint64_t>(v.i64[i])));
       return Status::OK();
     case Conversion::kIntToDecimal:
-      out->AppendDecimal(*element_.type == PhysicalType::kInt32 ? Int128{v.i32[i]}
-                                                                : Int128{v.i64[i]});
+      out->AppendDecimal(*element.type == PhysicalType::kInt32 ? Int128{v.i32[i]}
+                                                               : Int128{v.i64[i]});
       return Status::OK();
     case Conversion::kBytesToDecimal: {
       TARN_ASSIGN_OR_RETURN(Int128 value, BigEndianToInt128(v.bytes[i]));

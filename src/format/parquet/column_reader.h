@@ -12,6 +12,10 @@
 
 namespace tarn::parquet {
 
+// Appends physical value `index` of `values`, converted as `leaf` says, to `out`.
+Status AppendPhysicalValue(const SchemaElement& element, const ReadLeaf& leaf,
+                           const PhysicalValues& values, size_t index, Column* out);
+
 class ColumnChunkReader {
  public:
   ColumnChunkReader(const SchemaElement& element, ReadLeaf leaf, CompressionCodec codec)
@@ -25,7 +29,9 @@ class ColumnChunkReader {
   Status ReadDataPage(const PageHeader& header, std::string_view page, Column* out);
   Status AppendDecoded(const std::vector<uint32_t>& levels, size_t count, Encoding encoding,
                        std::string_view values, Column* out);
-  Status Append(const PhysicalValues& values, size_t index, Column* out) const;
+  Status Append(const PhysicalValues& values, size_t index, Column* out) const {
+    return AppendPhysicalValue(element_, leaf_, values, index, out);
+  }
 
   SchemaElement element_;
   ReadLeaf leaf_;

@@ -189,6 +189,43 @@ const parquet::ColumnMetaData& ParquetReader::ChunkMetaData(size_t row_group, si
   return metadata_.row_groups[row_group].columns[leaves_[column].chunk_index].meta_data;
 }
 
+ParquetReader::Bounds ParquetReader::ChunkBounds(size_t row_group, size_t column) const {
+  Bounds bounds;
+  const Leaf& leaf = leaves_[column];
+  const parquet::ColumnMetaData& meta = ChunkMetaData(row_group, column);
+  const parquet::Statistics& s = meta.statistics;
+  bounds.value_count = meta.num_values;
+  if (s.null_count) bounds.null_count = *s.null_count;
+  // Only min_value / max_value follow the type's order; INT96 has none.
+  if (!s.min_value || !s.max_value || *leaf.element.type == parquet::PhysicalType::kInt96) {
+    return bounds;
+  }
+  auto decode = [&](const std::string& plain) -> std::optional<Column> {
+    parquet::PhysicalValues values;
+    parquet::PhysicalType type = *leaf.element.type;
+    if (type == parquet::PhysicalType::kByteArray) {
+      values.bytes.push_back(plain);  // statistics carry no length prefix
+    } else if (type == parquet::PhysicalType::kFixedLenByteArray) {
+      if (plain.size() != static_cast<size_t>(leaf.element.type_length.value_or(-1)))
+        return std::nullopt;
+      values.bytes.push_back(plain);
+    } else if (!parquet::DecodeValues(plain, parquet::Encoding::kPlain, type, 0, 1, &values).ok()) {
+      return std::nullopt;
+    }
+    Column out(leaf.read.field.type);
+    if (!parquet::AppendPhysicalValue(leaf.element, leaf.read, values, 0, &out).ok())
+      return std::nullopt;
+    return out;
+  };
+  bounds.min = decode(*s.min_value);
+  bounds.max = decode(*s.max_value);
+  if (!bounds.min || !bounds.max) {
+    bounds.min.reset();
+    bounds.max.reset();
+  }
+  return bounds;
+}
+
 Result<ColumnBatch> ParquetReader::ReadRowGroup(size_t index) {
   if (index >= metadata_.row_groups.size()) {
     return Status::InvalidArgument("'" + uri_ + "' has no row group " + std::to_string(index));

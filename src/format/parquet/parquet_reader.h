@@ -13,6 +13,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,9 +47,19 @@ class ParquetReader {
 
   // The selected columns of row group `index`.
   Result<ColumnBatch> ReadRowGroup(size_t index);
-  // The chunk metadata of schema() column `column` in row group `row_group` (its statistics
-  // say what row-group skipping needs).
+  // The chunk metadata of schema() column `column` in row group `row_group`.
   const parquet::ColumnMetaData& ChunkMetaData(size_t row_group, size_t column) const;
+
+  // What a chunk's statistics say, as values of the column's type: what row-group skipping
+  // needs. `min` and `max` are empty when the file gives no usable bounds (INT96, legacy
+  // statistics, or all nulls); counts are -1 when unknown.
+  struct Bounds {
+    std::optional<Column> min;
+    std::optional<Column> max;
+    int64_t null_count = -1;
+    int64_t value_count = -1;
+  };
+  Bounds ChunkBounds(size_t row_group, size_t column) const;
 
  private:
   struct Leaf;

@@ -1,5 +1,7 @@
 #include "format/parquet/parquet_writer.h"
 
+#include <algorithm>
+
 #include "format/parquet/column_writer.h"
 #include "format/parquet/parquet_types.h"
 
@@ -67,8 +69,10 @@ Status ParquetWriter::Write(const ColumnBatch& batch) {
   } else {
     status = batch.Validate();
   }
-  for (size_t begin = 0; status.ok() && begin < batch.num_rows(); begin += kSliceRows) {
-    size_t end = std::min(batch.num_rows(), begin + kSliceRows);
+  for (size_t begin = 0, end = 0; status.ok() && begin < batch.num_rows(); begin = end) {
+    // A slice ends at the batch's end, after kSliceRows, or where the row group is full.
+    size_t room = static_cast<size_t>(options_.max_row_group_rows - row_group_rows_);
+    end = std::min({batch.num_rows(), begin + kSliceRows, begin + std::max<size_t>(room, 1)});
     for (size_t c = 0; status.ok() && c < columns_.size(); ++c) {
       status = columns_[c]->Append(batch.column(c), begin, end, rows_);
     }

@@ -9,7 +9,7 @@ build_packages=(
   build-essential cmake ninja-build pkg-config git
   libssl-dev libcurl4-openssl-dev libsqlite3-dev libpq-dev
   libspdlog-dev libfmt-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libpugixml-dev
-  libzstd-dev libsnappy-dev zlib1g-dev sqlite3
+  libzstd-dev libsnappy-dev zlib1g-dev liblz4-dev libbrotli-dev sqlite3
 )
 test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev

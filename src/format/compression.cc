@@ -1,5 +1,7 @@
 #include "format/compression.h"
 
+#include <brotli/decode.h>
+#include <lz4.h>
 #include <snappy-c.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -57,11 +59,16 @@ std::string_view CodecName(CompressionCodec codec) {
       return "gzip";
     case CompressionCodec::kZstd:
       return "zstd";
+    case CompressionCodec::kLz4Raw:
+      return "lz4_raw";
+    case CompressionCodec::kBrotli:
+      return "brotli";
   }
   return "unknown";
 }
 
 Result<CompressionCodec> ParseCodec(std::string_view name) {
+  // Only the codecs tarn writes can be chosen.
   for (CompressionCodec c : {CompressionCodec::kNone, CompressionCodec::kSnappy,
                              CompressionCodec::kGzip, CompressionCodec::kZstd}) {
     if (CodecName(c) == name) return c;
@@ -93,8 +100,12 @@ Result<std::string> Compress(CompressionCodec codec, std::string_view input, int
       out.resize(n);
       return out;
     }
+    case CompressionCodec::kLz4Raw:
+    case CompressionCodec::kBrotli:
+      break;
   }
-  return Status::InvalidArgument("unknown compression codec");
+  return Status::NotImplemented("tarn reads " + std::string(CodecName(codec)) +
+                                " but does not write it");
 }
 
 Result<std::string> Decompress(CompressionCodec codec, std::string_view input,
@@ -126,6 +137,28 @@ Result<std::string> Decompress(CompressionCodec codec, std::string_view input,
       size_t n = ZSTD_decompress(out.data(), out.size(), input.data(), input.size());
       if (ZSTD_isError(n) || n != uncompressed_size) {
         return Status::Corruption("zstd data is corrupt or not " +
+                                  std::to_string(uncompressed_size) + " bytes");
+      }
+      return out;
+    }
+    case CompressionCodec::kLz4Raw: {
+      std::string out(uncompressed_size, '\0');
+      int n = LZ4_decompress_safe(input.data(), out.data(), static_cast<int>(input.size()),
+                                  static_cast<int>(out.size()));
+      if (n < 0 || static_cast<size_t>(n) != uncompressed_size || input.size() > INT32_MAX) {
+        return Status::Corruption("lz4 data is corrupt or not " +
+                                  std::to_string(uncompressed_size) + " bytes");
+      }
+      return out;
+    }
+    case CompressionCodec::kBrotli: {
+      std::string out(uncompressed_size, '\0');
+      size_t n = out.size();
+      if (BrotliDecoderDecompress(input.size(), reinterpret_cast<const uint8_t*>(input.data()), &n,
+                                  reinterpret_cast<uint8_t*>(out.data())) !=
+              BROTLI_DECODER_RESULT_SUCCESS ||
+          n != uncompressed_size) {
+        return Status::Corruption("brotli data is corrupt or not " +
                                   std::to_string(uncompressed_size) + " bytes");
       }
       return out;

@@ -1,5 +1,6 @@
-// Block compression for file formats: Parquet pages (snappy, gzip, zstd) and, later, Avro
-// blocks (deflate). Compress never fails on valid input; Decompress reports corrupt input.
+// Block compression for file formats: Parquet pages (snappy, gzip, zstd; LZ4_RAW and Brotli
+// for reading only) and, later, Avro blocks (deflate). Compress never fails on valid input;
+// Decompress reports corrupt input.
 #pragma once
 
 #include <string>
@@ -9,7 +10,7 @@
 
 namespace tarn {
 
-enum class CompressionCodec { kNone, kSnappy, kGzip, kZstd };
+enum class CompressionCodec { kNone, kSnappy, kGzip, kZstd, kLz4Raw, kBrotli };
 
 // "none", "snappy", "gzip", "zstd".
 std::string_view CodecName(CompressionCodec codec);

@@ -1,4 +1,6 @@
 // The byte-level pieces of the Parquet writer, checked against the specifications' examples.
+#include <cstring>
+
 #include "base/hash.h"
 #include "format/compression.h"
 #include "format/parquet/rle_encoder.h"
@@ -140,6 +142,83 @@ TEST(CompressionTest, EveryCodecRoundTripsAndRejectsGarbage) {
   EXPECT_THAT(ParseCodec("lz4"),
               StatusIs(StatusCode::kInvalidArgument,
                        "compression 'lz4' is not one of zstd, snappy, gzip, none"));
+}
+
+}  // namespace
+}  // namespace tarn::testing
+
+#include "format/parquet/column_reader.h"
+
+namespace tarn::testing {
+namespace {
+
+using namespace tarn::parquet;  // NOLINT(google-build-using-namespace)
+
+// Reads one physical value through the conversion of `element` and returns it as micros.
+int64_t ConvertedMicros(const SchemaElement& element, const PhysicalValues& values) {
+  ReadLeaf leaf = std::move(FieldFor(element, 1)).value();
+  Column out(leaf.field.type);
+  EXPECT_TRUE(AppendPhysicalValue(element, leaf, values, 0, &out).ok());
+  return out.GetInt64(0);
+}
+
+TEST(ReadConversionTest, LegacyAndCoarseTimeUnitsBecomeMicroseconds) {
+  SchemaElement int96;
+  int96.name = "t";
+  int96.type = PhysicalType::kInt96;
+  // 1970-01-02 (Julian day 2440589) plus 1 h and 123456789 ns.
+  std::string bytes(12, '\0');
+  int64_t nanos = int64_t{3600} * 1000000000 + 123456789;
+  int32_t day = 2440589;
+  std::memcpy(bytes.data(), &nanos, 8);
+  std::memcpy(bytes.data() + 8, &day, 4);
+  PhysicalValues v;
+  v.bytes.push_back(bytes);
+  EXPECT_EQ(ConvertedMicros(int96, v), int64_t{86400 + 3600} * 1000000 + 123456);
+
+  SchemaElement millis;
+  millis.name = "t";
+  millis.type = PhysicalType::kInt64;
+  millis.logical_type = {LogicalKind::kTimestamp, 0, 0, true, TimeUnit::kMillis, 0, true};
+  PhysicalValues m;
+  m.i64.push_back(-1500);  // 1969-12-31T23:59:58.5
+  EXPECT_EQ(ConvertedMicros(millis, m), -1500000);
+
+  SchemaElement nanos_element = millis;
+  nanos_element.logical_type.unit = TimeUnit::kNanos;
+  PhysicalValues n;
+  n.i64.push_back(-1);  // one nanosecond before the epoch floors to -1 µs
+  EXPECT_EQ(ConvertedMicros(nanos_element, n), -1);
+}
+
+TEST(ReadConversionTest, UnsignedAndByteArrayDecimalsKeepTheirValue) {
+  SchemaElement u32;
+  u32.name = "u";
+  u32.type = PhysicalType::kInt32;
+  u32.converted_type = ConvertedType::kUint32;
+  ReadLeaf leaf = std::move(FieldFor(u32, 1)).value();
+  EXPECT_EQ(leaf.field.type.id, TypeId::kLong);
+  PhysicalValues v;
+  v.i32.push_back(-1);  // 0xFFFFFFFF
+  Column out(leaf.field.type);
+  ASSERT_TRUE(AppendPhysicalValue(u32, leaf, v, 0, &out).ok());
+  EXPECT_EQ(out.GetInt64(0), 4294967295LL);
+
+  SchemaElement dec;
+  dec.name = "d";
+  dec.type = PhysicalType::kByteArray;
+  dec.logical_type = {LogicalKind::kDecimal, 2, 20, false, TimeUnit::kMicros, 0, true};
+  ReadLeaf dec_leaf = std::move(FieldFor(dec, 1)).value();
+  PhysicalValues d;
+  const std::string minus_123("\xff\x85", 2);  // big-endian two's complement; views need it alive
+  const std::string too_wide(17, '\x01');
+  d.bytes.push_back(minus_123);
+  Column decimal(dec_leaf.field.type);
+  ASSERT_TRUE(AppendPhysicalValue(dec, dec_leaf, d, 0, &decimal).ok());
+  EXPECT_TRUE(decimal.GetDecimal(0) == -123);
+  d.bytes[0] = too_wide;
+  EXPECT_THAT(AppendPhysicalValue(dec, dec_leaf, d, 0, &decimal),
+              StatusIs(StatusCode::kCorruption));
 }
 
 }  // namespace

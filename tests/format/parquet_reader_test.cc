@@ -79,6 +79,9 @@ TEST_F(ParquetReaderTest, ReadsWhatDuckDbWritesInEverySetting) {
       {"zstd", ", COMPRESSION zstd"},
       {"gzip", ", COMPRESSION gzip"},
       {"none", ", COMPRESSION uncompressed"},
+      {"lz4", ", COMPRESSION lz4"},
+      {"brotli", ", COMPRESSION brotli"},
+      {"v2-lz4_raw", ", PARQUET_VERSION v2, COMPRESSION lz4_raw"},
       {"v2-zstd-small-groups", ", PARQUET_VERSION v2, COMPRESSION zstd, ROW_GROUP_SIZE 1000"},
   };
   for (const auto& [name, options] : settings) {

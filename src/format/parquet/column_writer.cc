@@ -59,6 +59,10 @@ Codec ThriftCodec(CompressionCodec codec) {
       return Codec::kGzip;
     case CompressionCodec::kZstd:
       return Codec::kZstd;
+    case CompressionCodec::kLz4Raw:
+      return Codec::kLz4Raw;  // read-only codecs: Compress refuses
+    case CompressionCodec::kBrotli:
+      return Codec::kBrotli;
   }
   return Codec::kUncompressed;
 }

@@ -22,9 +22,13 @@ Result<CompressionCodec> CodecOf(parquet::Codec codec) {
       return CompressionCodec::kGzip;
     case parquet::Codec::kZstd:
       return CompressionCodec::kZstd;
+    case parquet::Codec::kLz4Raw:
+      return CompressionCodec::kLz4Raw;
+    case parquet::Codec::kBrotli:
+      return CompressionCodec::kBrotli;
     default:
       return Status::NotImplemented("compression codec " + std::to_string(static_cast<int>(codec)) +
-                                    " (only none, snappy, gzip and zstd are read)");
+                                    " (tarn reads none, snappy, gzip, zstd, lz4_raw and brotli)");
   }
 }
 

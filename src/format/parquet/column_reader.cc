@@ -122,17 +122,65 @@ Status ColumnChunkReader::AppendDecoded(const std::vector<uint32_t>& levels, siz
     TARN_RETURN_IF_ERROR(DecodeValues(values, encoding, *element_.type,
                                       element_.type_length.value_or(0), defined, &page_values_));
   }
+  const PhysicalValues& source = dictionary ? dictionary_ : page_values_;
+  // The k-th defined value's index into `source`.
+  auto at = [&](size_t k) { return dictionary ? static_cast<size_t>(indices[k]) : k; };
+  // Places the defined values among the nulls; `put(k)` appends the k-th defined value.
+  auto scatter = [&](auto put) {
+    out->Reserve(out->size() + count);
+    size_t next = 0;
+    for (size_t i = 0; i < count; ++i) {
+      if (!levels.empty() && levels[i] == 0) {
+        out->AppendNull();
+      } else {
+        put(at(next++));
+      }
+    }
+  };
+  // Fast paths pick the type once per page; the rest go value by value through the general
+  // conversion.
+  switch (leaf_.conversion) {
+    case Conversion::kNone:
+      switch (StorageOf(leaf_.field.type.id)) {
+        case StorageKind::kBool:
+          scatter([&](size_t j) { out->AppendBool(source.bools[j] != 0); });
+          return Status::OK();
+        case StorageKind::kInt32:
+          scatter([&](size_t j) { out->AppendInt32(source.i32[j]); });
+          return Status::OK();
+        case StorageKind::kInt64:
+          scatter([&](size_t j) { out->AppendInt64(source.i64[j]); });
+          return Status::OK();
+        case StorageKind::kFloat:
+          scatter([&](size_t j) { out->AppendFloat(source.f32[j]); });
+          return Status::OK();
+        case StorageKind::kDouble:
+          scatter([&](size_t j) { out->AppendDouble(source.f64[j]); });
+          return Status::OK();
+        case StorageKind::kBytes:
+          scatter([&](size_t j) { out->AppendBytes(source.bytes[j]); });
+          return Status::OK();
+        default:
+          break;
+      }
+      break;
+    case Conversion::kIntToDecimal:
+      if (*element_.type == PhysicalType::kInt64) {
+        scatter([&](size_t j) { out->AppendDecimal(source.i64[j]); });
+      } else {
+        scatter([&](size_t j) { out->AppendDecimal(source.i32[j]); });
+      }
+      return Status::OK();
+    default:
+      break;
+  }
   size_t next = 0;
   for (size_t i = 0; i < count; ++i) {
     if (!levels.empty() && levels[i] == 0) {
       out->AppendNull();
       continue;
     }
-    if (dictionary) {
-      TARN_RETURN_IF_ERROR(Append(dictionary_, indices[next++], out));
-    } else {
-      TARN_RETURN_IF_ERROR(Append(page_values_, next++, out));
-    }
+    TARN_RETURN_IF_ERROR(Append(source, at(next++), out));
   }
   return Status::OK();
 }

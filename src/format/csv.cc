@@ -217,19 +217,17 @@ class CsvReader final : public TextTableReader {
   }
 
   Status Reject(int64_t line, const std::string& column, const Status& status) {
-    std::string reason = (column.empty() ? "" : "column '" + column + "': ") + status.message();
-    if (!rejects_) {
-      return Status::InvalidArgument("'" + store_.Uri(key_) + "' line " + std::to_string(line) +
-                                     (column.empty() ? ": " : " column '" + column + "': ") +
-                                     status.message());
-    }
-    ++rejected_;
-    RejectedRow row{line, reason, ""};
-    for (size_t i = 0; i < fields_.size(); ++i) {
-      if (i > 0) row.text.push_back(options_.delimiter);
-      AppendCsvField(fields_[i].text, options_.delimiter, options_.null_marker, &row.text);
-    }
-    return rejects_(row);
+    return RejectRow(
+        rejects_, store_.Uri(key_), line, column, status,
+        [&] {
+          std::string text;  // the row re-encoded as CSV
+          for (size_t i = 0; i < fields_.size(); ++i) {
+            if (i > 0) text.push_back(options_.delimiter);
+            AppendCsvField(fields_[i].text, options_.delimiter, options_.null_marker, &text);
+          }
+          return text;
+        },
+        &rejected_);
   }
 
   template <typename T>

@@ -55,14 +55,8 @@ class JsonLinesReader final : public TextTableReader {
         status = AppendRow(cells, batch, &column);
       }
       if (!status.ok()) {
-        std::string reason = (column.empty() ? "" : "column '" + column + "': ") + status.message();
-        if (!rejects_) {
-          return Status::InvalidArgument(
-              "'" + store_.Uri(key_) + "' line " + std::to_string(line_) +
-              (column.empty() ? ": " : " column '" + column + "': ") + status.message());
-        }
-        ++rejected_;
-        TARN_RETURN_IF_ERROR(rejects_({line_, reason, line}));
+        TARN_RETURN_IF_ERROR(RejectRow(
+            rejects_, store_.Uri(key_), line_, column, status, [&] { return line; }, &rejected_));
       }
     }
     return true;

@@ -53,6 +53,18 @@ Status AppendRow(const std::vector<TextCell>& cells, ColumnBatch* batch,
   return Status::OK();
 }
 
+Status RejectRow(const RejectSink& rejects, const std::string& uri, int64_t line,
+                 const std::string& column, const Status& why,
+                 const std::function<std::string()>& text, int64_t* rejected) {
+  std::string where = column.empty() ? "" : "column '" + column + "': ";
+  if (!rejects) {
+    return Status::InvalidArgument("'" + uri + "' line " + std::to_string(line) +
+                                   (column.empty() ? ": " : " " + where) + why.message());
+  }
+  ++*rejected;
+  return rejects(RejectedRow{line, where + why.message(), text()});
+}
+
 DataType InferType(const std::vector<std::string>& samples) {
   const DataType candidates[] = {MakeType(TypeId::kBoolean),   MakeType(TypeId::kLong),
                                  MakeType(TypeId::kDouble),    MakeType(TypeId::kDate),

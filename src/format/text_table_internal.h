@@ -48,6 +48,12 @@ struct TextCell {
 Status AppendRow(const std::vector<TextCell>& cells, ColumnBatch* batch,
                  std::string* failed_column);
 
+// A row that did not fit: kInvalidArgument naming file, line and column when there is no sink,
+// else the row goes to `rejects` (with `text`, built only then) and `*rejected` counts it.
+Status RejectRow(const RejectSink& rejects, const std::string& uri, int64_t line,
+                 const std::string& column, const Status& why,
+                 const std::function<std::string()>& text, int64_t* rejected);
+
 // The narrowest type that every sample parses as (boolean, long, double, date, timestamp,
 // timestamptz), else string.
 DataType InferType(const std::vector<std::string>& samples);

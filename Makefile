@@ -14,8 +14,9 @@ deps:
 deps-build:
 	@scripts/install-deps.sh --build-only
 
+# The release build leaves the test suites out: `make demo` installs only what building needs.
 build: deps-build
-	@cmake --preset release $(CMAKE_FLAGS) >/dev/null
+	@cmake --preset release -DTARN_BUILD_TESTS=OFF $(CMAKE_FLAGS) >/dev/null
 	@cmake --build --preset release -j $(JOBS)
 
 # Builds the release binary and runs the demo on embedded defaults (local folder + SQLite).

@@ -3,10 +3,8 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
-#include <cstring>
 #include <optional>
 
-#include "base/hash.h"
 #include "cli/commands.h"
 #include "cli/file_location.h"
 #include "columnar/value_text.h"
@@ -55,69 +53,17 @@ const char* CodecName(parquet::Codec c) {
   return i >= 0 && i < 8 ? kNames[i] : "UNKNOWN";
 }
 
-// A statistics bound in the column's text form where its bytes map directly onto the type;
-// otherwise hex.
-std::string BoundText(const Field& field, parquet::PhysicalType physical,
-                      const std::string& bytes) {
-  Column column(field.type);
-  auto load = [&](auto* value) {
-    if (bytes.size() != sizeof(*value)) return false;
-    std::memcpy(value, bytes.data(), sizeof(*value));
-    return true;
-  };
-  bool ok = false;
-  switch (StorageOf(field.type.id)) {
-    case StorageKind::kBool:
-      ok = bytes.size() == 1;
-      if (ok) column.AppendBool(bytes[0] != 0);
-      break;
-    case StorageKind::kInt32: {
-      int32_t v;
-      ok = physical == parquet::PhysicalType::kInt32 && load(&v);
-      if (ok) column.AppendInt32(v);
-      break;
-    }
-    case StorageKind::kInt64: {
-      int64_t v;
-      ok = physical == parquet::PhysicalType::kInt64 && field.type.id != TypeId::kTime && load(&v);
-      if (ok) column.AppendInt64(v);
-      break;
-    }
-    case StorageKind::kFloat: {
-      float v;
-      ok = load(&v);
-      if (ok) column.AppendFloat(v);
-      break;
-    }
-    case StorageKind::kDouble: {
-      double v;
-      ok = load(&v);
-      if (ok) column.AppendDouble(v);
-      break;
-    }
-    case StorageKind::kInt128: {
-      int32_t v32;
-      int64_t v64;
-      if (physical == parquet::PhysicalType::kInt32 && load(&v32)) {
-        column.AppendDecimal(v32);
-        ok = true;
-      } else if (physical == parquet::PhysicalType::kInt64 && load(&v64)) {
-        column.AppendDecimal(v64);
-        ok = true;
-      }
-      break;
-    }
-    case StorageKind::kBytes:
-      ok = field.type.id == TypeId::kString;
-      if (ok) column.AppendBytes(bytes);
-      break;
-  }
+// A chunk's statistics as text: bounds in the column's own text form, and the null count.
+std::string StatsText(const ParquetReader& reader, size_t group, size_t column) {
+  ParquetReader::Bounds bounds = reader.ChunkBounds(group, column);
   std::string out;
-  if (ok) {
-    FormatValue(column, 0, &out);
-  } else {
-    out = "0x" + HexEncode(bytes);
+  if (bounds.min && bounds.max) {
+    out += " min ";
+    FormatValue(*bounds.min, 0, &out);
+    out += " max ";
+    FormatValue(*bounds.max, 0, &out);
   }
+  if (bounds.null_count >= 0) out += " nulls " + std::to_string(bounds.null_count);
   return out;
 }
 
@@ -152,11 +98,7 @@ Status RunInspect(const std::string& path) {
       for (parquet::Encoding e : chunk.encodings) {
         encodings += (encodings.empty() ? "" : ",") + EncodingName(e);
       }
-      std::string stats;
-      const parquet::Statistics& s = chunk.statistics;
-      if (s.min_value) stats += " min " + BoundText(schema.field(c), chunk.type, *s.min_value);
-      if (s.max_value) stats += " max " + BoundText(schema.field(c), chunk.type, *s.max_value);
-      if (s.null_count) stats += " nulls " + std::to_string(*s.null_count);
+      std::string stats = StatsText(*reader, g, c);
       std::printf("  %-24s %s %s %s %lld bytes%s\n", schema.field(c).name.c_str(),
                   PhysicalName(chunk.type), CodecName(chunk.codec), encodings.c_str(),
                   static_cast<long long>(chunk.total_compressed_size), stats.c_str());

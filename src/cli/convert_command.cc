@@ -57,6 +57,8 @@ Result<std::shared_ptr<const Schema>> LoadSchema(const std::string& spec) {
 }
 
 // Pulls batches from a Parquet or text source.
+constexpr size_t kBatchRows = 65536;  // rows converted at a time
+
 class Source {
  public:
   virtual ~Source() = default;
@@ -69,9 +71,12 @@ class ParquetSource final : public Source {
   explicit ParquetSource(std::unique_ptr<ParquetReader> reader) : reader_(std::move(reader)) {}
   std::shared_ptr<const Schema> schema() const override { return reader_->schema(); }
   Result<bool> Next(ColumnBatch* batch) override {
-    if (next_ >= reader_->num_row_groups()) return false;
-    TARN_ASSIGN_OR_RETURN(*batch, reader_->ReadRowGroup(next_++));
-    return true;
+    while (true) {
+      TARN_ASSIGN_OR_RETURN(size_t rows, reader_->ReadBatch(kBatchRows, batch));
+      if (rows > 0) return true;
+      if (next_ >= reader_->num_row_groups()) return false;
+      TARN_RETURN_IF_ERROR(reader_->StartRowGroup(next_++));
+    }
   }
 
  private:
@@ -83,7 +88,7 @@ class TextSource final : public Source {
  public:
   explicit TextSource(std::unique_ptr<TextTableReader> reader) : reader_(std::move(reader)) {}
   std::shared_ptr<const Schema> schema() const override { return reader_->schema(); }
-  Result<bool> Next(ColumnBatch* batch) override { return reader_->Next(65536, batch); }
+  Result<bool> Next(ColumnBatch* batch) override { return reader_->Next(kBatchRows, batch); }
 
  private:
   std::unique_ptr<TextTableReader> reader_;

@@ -54,6 +54,8 @@ const char* CodecName(parquet::Codec c) {
 }
 
 // A chunk's statistics as text: bounds in the column's own text form, and the null count.
+constexpr size_t kCatBatchRows = 65536;  // rows decoded at a time
+
 std::string StatsText(const ParquetReader& reader, size_t group, size_t column) {
   ParquetReader::Bounds bounds = reader.ChunkBounds(group, column);
   std::string out;
@@ -180,19 +182,25 @@ Status RunCat(const CatOptions& o) {
         continue;
       }
     }
-    TARN_ASSIGN_OR_RETURN(ColumnBatch read, reader->ReadRowGroup(g));
-    std::vector<uint8_t> keep(read.num_rows(), 1);
-    if (where) {
-      TARN_ASSIGN_OR_RETURN(keep, where->Evaluate(read));
+    TARN_RETURN_IF_ERROR(reader->StartRowGroup(g));
+    ColumnBatch read(reader->selected_schema());
+    while (left > 0) {
+      TARN_ASSIGN_OR_RETURN(size_t rows, reader->ReadBatch(kCatBatchRows, &read));
+      if (rows == 0) break;
+      std::vector<uint8_t> keep(read.num_rows(), 1);
+      if (where) {
+        TARN_ASSIGN_OR_RETURN(keep, where->Evaluate(read));
+      }
+      ColumnBatch batch(output);
+      for (size_t r = 0; r < read.num_rows() && static_cast<int64_t>(batch.num_rows()) < left;
+           ++r) {
+        if (!keep[r]) continue;
+        for (size_t c = 0; c < output->num_fields(); ++c)
+          batch.column(c).AppendFrom(read.column(c), r);
+      }
+      left -= static_cast<int64_t>(batch.num_rows());
+      TARN_RETURN_IF_ERROR(writer->Write(batch));
     }
-    ColumnBatch batch(output);
-    for (size_t r = 0; r < read.num_rows() && static_cast<int64_t>(batch.num_rows()) < left; ++r) {
-      if (!keep[r]) continue;
-      for (size_t c = 0; c < output->num_fields(); ++c)
-        batch.column(c).AppendFrom(read.column(c), r);
-    }
-    left -= static_cast<int64_t>(batch.num_rows());
-    TARN_RETURN_IF_ERROR(writer->Write(batch));
   }
   if (where) {
     spdlog::info("--where skipped {} of {} row groups by their statistics", skipped,

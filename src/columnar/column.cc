@@ -105,42 +105,6 @@ void Column::AppendNull() {
   }
 }
 
-void Column::AppendBool(bool value) {
-  TARN_DCHECK(kind_ == StorageKind::kBool);
-  AppendValid();
-  bools_.push_back(value ? 1 : 0);
-}
-
-void Column::AppendInt32(int32_t value) {
-  TARN_DCHECK(kind_ == StorageKind::kInt32);
-  AppendValid();
-  i32_.push_back(value);
-}
-
-void Column::AppendInt64(int64_t value) {
-  TARN_DCHECK(kind_ == StorageKind::kInt64);
-  AppendValid();
-  i64_.push_back(value);
-}
-
-void Column::AppendFloat(float value) {
-  TARN_DCHECK(kind_ == StorageKind::kFloat);
-  AppendValid();
-  f32_.push_back(value);
-}
-
-void Column::AppendDouble(double value) {
-  TARN_DCHECK(kind_ == StorageKind::kDouble);
-  AppendValid();
-  f64_.push_back(value);
-}
-
-void Column::AppendDecimal(Int128 unscaled) {
-  TARN_DCHECK(kind_ == StorageKind::kInt128);
-  AppendValid();
-  i128_.push_back(unscaled);
-}
-
 void Column::AppendFrom(const Column& other, size_t row) {
   TARN_DCHECK(other.type_ == type_);
   if (!other.IsValid(row)) {
@@ -170,13 +134,6 @@ void Column::AppendFrom(const Column& other, size_t row) {
       AppendBytes(other.GetBytes(row));
       break;
   }
-}
-
-void Column::AppendBytes(std::string_view value) {
-  TARN_DCHECK(kind_ == StorageKind::kBytes);
-  AppendValid();
-  bytes_.append(value);
-  offsets_.push_back(bytes_.size());
 }
 
 }  // namespace tarn

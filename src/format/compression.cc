@@ -28,23 +28,32 @@ Result<std::string> GzipCompress(std::string_view input, int level) {
   return out;
 }
 
-Result<std::string> GzipDecompress(std::string_view input, size_t size) {
+Status GzipDecompress(std::string_view input, size_t size, std::string* out) {
   z_stream stream{};
   if (inflateInit2(&stream, 15 + 32) != Z_OK) {  // +32: accept gzip or zlib headers
     return Status::Internal("gzip: cannot initialize the decompressor");
   }
-  std::string out(size, '\0');
   stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(input.data()));
   stream.avail_in = static_cast<uInt>(input.size());
-  stream.next_out = reinterpret_cast<Bytef*>(out.data());
-  stream.avail_out = static_cast<uInt>(out.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out->data());
+  stream.avail_out = static_cast<uInt>(out->size());
   int rc = inflate(&stream, Z_FINISH);
   size_t produced = stream.total_out;
   inflateEnd(&stream);
   if (rc != Z_STREAM_END || produced != size) {
     return Status::Corruption("gzip data is corrupt or not " + std::to_string(size) + " bytes");
   }
-  return out;
+  return Status::OK();
+}
+
+// One decompression context per thread: ZSTD_decompress would allocate a fresh one per call.
+ZSTD_DCtx* ThreadZstdContext() {
+  struct Holder {
+    ZSTD_DCtx* context = ZSTD_createDCtx();
+    ~Holder() { ZSTD_freeDCtx(context); }
+  };
+  thread_local Holder holder;
+  return holder.context;
 }
 
 }  // namespace
@@ -110,13 +119,24 @@ Result<std::string> Compress(CompressionCodec codec, std::string_view input, int
 
 Result<std::string> Decompress(CompressionCodec codec, std::string_view input,
                                size_t uncompressed_size) {
+  std::string out;
+  TARN_RETURN_IF_ERROR(DecompressInto(codec, input, uncompressed_size, &out));
+  return out;
+}
+
+Status DecompressInto(CompressionCodec codec, std::string_view input, size_t uncompressed_size,
+                      std::string* out) {
+  // resize() keeps the buffer's capacity, so a caller that passes the same string for every
+  // page allocates once.
+  out->resize(uncompressed_size);
   switch (codec) {
     case CompressionCodec::kNone:
       if (input.size() != uncompressed_size) {
         return Status::Corruption("uncompressed data is " + std::to_string(input.size()) +
                                   " bytes, expected " + std::to_string(uncompressed_size));
       }
-      return std::string(input);
+      out->assign(input);
+      return Status::OK();
     case CompressionCodec::kSnappy: {
       size_t length = 0;
       if (snappy_uncompressed_length(input.data(), input.size(), &length) != SNAPPY_OK ||
@@ -124,44 +144,42 @@ Result<std::string> Decompress(CompressionCodec codec, std::string_view input,
         return Status::Corruption("snappy data is corrupt or not " +
                                   std::to_string(uncompressed_size) + " bytes");
       }
-      std::string out(length, '\0');
-      if (snappy_uncompress(input.data(), input.size(), out.data(), &length) != SNAPPY_OK) {
+      if (snappy_uncompress(input.data(), input.size(), out->data(), &length) != SNAPPY_OK) {
         return Status::Corruption("snappy data is corrupt");
       }
-      return out;
+      return Status::OK();
     }
     case CompressionCodec::kGzip:
-      return GzipDecompress(input, uncompressed_size);
+      return GzipDecompress(input, uncompressed_size, out);
     case CompressionCodec::kZstd: {
-      std::string out(uncompressed_size, '\0');
-      size_t n = ZSTD_decompress(out.data(), out.size(), input.data(), input.size());
+      ZSTD_DCtx* context = ThreadZstdContext();
+      if (context == nullptr) return Status::Internal("zstd: cannot create a decompressor");
+      size_t n = ZSTD_decompressDCtx(context, out->data(), out->size(), input.data(), input.size());
       if (ZSTD_isError(n) || n != uncompressed_size) {
         return Status::Corruption("zstd data is corrupt or not " +
                                   std::to_string(uncompressed_size) + " bytes");
       }
-      return out;
+      return Status::OK();
     }
     case CompressionCodec::kLz4Raw: {
-      std::string out(uncompressed_size, '\0');
-      int n = LZ4_decompress_safe(input.data(), out.data(), static_cast<int>(input.size()),
-                                  static_cast<int>(out.size()));
+      int n = LZ4_decompress_safe(input.data(), out->data(), static_cast<int>(input.size()),
+                                  static_cast<int>(out->size()));
       if (n < 0 || static_cast<size_t>(n) != uncompressed_size || input.size() > INT32_MAX) {
         return Status::Corruption("lz4 data is corrupt or not " +
                                   std::to_string(uncompressed_size) + " bytes");
       }
-      return out;
+      return Status::OK();
     }
     case CompressionCodec::kBrotli: {
-      std::string out(uncompressed_size, '\0');
-      size_t n = out.size();
+      size_t n = out->size();
       if (BrotliDecoderDecompress(input.size(), reinterpret_cast<const uint8_t*>(input.data()), &n,
-                                  reinterpret_cast<uint8_t*>(out.data())) !=
+                                  reinterpret_cast<uint8_t*>(out->data())) !=
               BROTLI_DECODER_RESULT_SUCCESS ||
           n != uncompressed_size) {
         return Status::Corruption("brotli data is corrupt or not " +
                                   std::to_string(uncompressed_size) + " bytes");
       }
-      return out;
+      return Status::OK();
     }
   }
   return Status::InvalidArgument("unknown compression codec");

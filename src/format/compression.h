@@ -21,5 +21,8 @@ Result<std::string> Compress(CompressionCodec codec, std::string_view input, int
 // `uncompressed_size` is what the container promised; a mismatch is kCorruption.
 Result<std::string> Decompress(CompressionCodec codec, std::string_view input,
                                size_t uncompressed_size);
+// The same into `out` (resized; its capacity is reused), for callers that decode many blocks.
+Status DecompressInto(CompressionCodec codec, std::string_view input, size_t uncompressed_size,
+                      std::string* out);
 
 }  // namespace tarn

@@ -23,6 +23,23 @@ uint64_t Unpack(std::string_view data, size_t index, int width) {
   return value;
 }
 
+// Appends the first `count` values of a bit-packed run of `width` (<= 32) bits. Each value is
+// one unaligned 64-bit load and a shift, while eight bytes remain; the tail goes bit by bit.
+void UnpackRun(std::string_view packed, int width, size_t count, std::vector<uint32_t>* out) {
+  size_t first = out->size();
+  out->resize(first + count);
+  uint32_t* dest = out->data() + first;
+  const uint64_t mask = width == 32 ? 0xFFFFFFFFu : (uint64_t{1} << width) - 1;
+  size_t i = 0;
+  for (size_t bit = 0; i < count && bit / 8 + 8 <= packed.size();
+       ++i, bit += static_cast<size_t>(width)) {
+    uint64_t word;
+    std::memcpy(&word, packed.data() + bit / 8, 8);  // Parquet is little-endian, as we are
+    dest[i] = static_cast<uint32_t>((word >> (bit % 8)) & mask);
+  }
+  for (; i < count; ++i) dest[i] = static_cast<uint32_t>(Unpack(packed, i, width));
+}
+
 Result<uint64_t> Varint(std::string_view data, size_t* pos) {
   uint64_t value = 0;
   for (int shift = 0; shift < 70; shift += 7) {
@@ -95,9 +112,7 @@ Result<size_t> DecodeRleBitPacked(std::string_view data, int bit_width, size_t c
       size_t bytes = static_cast<size_t>(groups) * static_cast<size_t>(bit_width);
       if (bytes > data.size() - pos) return Corrupt("bit-packed run runs past the end");
       std::string_view packed = data.substr(pos, bytes);
-      for (size_t i = 0; i < std::min(values, want); ++i) {
-        out->push_back(static_cast<uint32_t>(Unpack(packed, i, bit_width)));
-      }
+      UnpackRun(packed, bit_width, std::min(values, want), out);
       pos += bytes;
     } else {
       uint64_t run = header >> 1;

@@ -37,7 +37,8 @@ Result<CompressionCodec> CodecOf(parquet::Codec codec) {
 struct ParquetReader::Leaf {
   parquet::SchemaElement element;
   parquet::ReadLeaf read;
-  size_t chunk_index = 0;  // position among all leaves of the file
+  size_t chunk_index = 0;                               // position among all leaves of the file
+  std::unique_ptr<parquet::ColumnChunkReader> decoder;  // made on first read
 };
 
 ParquetReader::ParquetReader(ObjectStore& store, std::string key, std::string uri,
@@ -137,7 +138,7 @@ Status ParquetReader::BuildSchema() {
     if (!read.ok()) return read.status().WithContext("'" + uri_ + "'");
     ids_usable = ids_usable && e.field_id.has_value() && *e.field_id > 0;
     fields.push_back(read->field);
-    leaves_.push_back({e, *std::move(read), first_leaf});
+    leaves_.push_back({e, *std::move(read), first_leaf, nullptr});
   }
   if (index != elements.size())
     return Corrupt("the schema has elements beyond its root's children");
@@ -185,6 +186,7 @@ Status ParquetReader::Select(const std::vector<std::string>& names) {
     fields.push_back(schema_->field(static_cast<size_t>(i)));
   }
   selected_ = std::move(chosen);
+  group_rows_left_ = 0;  // a group started before must be started again
   selected_schema_ = std::make_shared<const Schema>(std::move(fields));
   return Status::OK();
 }
@@ -231,25 +233,39 @@ ParquetReader::Bounds ParquetReader::ChunkBounds(size_t row_group, size_t column
 }
 
 Result<ColumnBatch> ParquetReader::ReadRowGroup(size_t index) {
+  ColumnBatch batch(selected_schema_);
+  TARN_RETURN_IF_ERROR(ReadRowGroup(index, &batch));
+  return batch;
+}
+
+Status ParquetReader::ReadRowGroup(size_t index, ColumnBatch* batch) {
+  TARN_RETURN_IF_ERROR(StartRowGroup(index));
+  return ReadBatch(static_cast<size_t>(group_rows_left_), batch).status();
+}
+
+Status ParquetReader::StartRowGroup(size_t index) {
+  group_rows_left_ = 0;
   if (index >= metadata_.row_groups.size()) {
     return Status::InvalidArgument("'" + uri_ + "' has no row group " + std::to_string(index));
   }
   const parquet::RowGroup& group = metadata_.row_groups[index];
-  ColumnBatch batch(selected_schema_);
+  if (group.num_rows < 0) {
+    return Corrupt("row group " + std::to_string(index) + " claims " +
+                   std::to_string(group.num_rows) + " rows");
+  }
   for (size_t s = 0; s < selected_.size(); ++s) {
-    const Leaf& leaf = leaves_[selected_[s]];
+    Leaf& leaf = leaves_[selected_[s]];
     const parquet::ColumnMetaData& meta = group.columns[leaf.chunk_index].meta_data;
-    std::string where =
-        "'" + uri_ + "' row group " + std::to_string(index) + " column '" + leaf.element.name + "'";
+    auto where = [&] { return Where(index, leaf); };
     if (meta.num_values != group.num_rows) {
-      return Status::Corruption(where + ": " + std::to_string(meta.num_values) + " values for " +
+      return Status::Corruption(where() + ": " + std::to_string(meta.num_values) + " values for " +
                                 std::to_string(group.num_rows) + " rows");
     }
     if (meta.type != *leaf.element.type) {
-      return Status::Corruption(where + ": the chunk's type differs from the schema's");
+      return Status::Corruption(where() + ": the chunk's type differs from the schema's");
     }
     Result<CompressionCodec> codec = CodecOf(meta.codec);
-    if (!codec.ok()) return codec.status().WithContext(where);
+    if (!codec.ok()) return codec.status().WithContext(where());
     int64_t start = meta.data_page_offset;
     if (meta.dictionary_page_offset && *meta.dictionary_page_offset > 0 &&
         *meta.dictionary_page_offset < start) {
@@ -258,16 +274,41 @@ Result<ColumnBatch> ParquetReader::ReadRowGroup(size_t index) {
     int64_t length = meta.total_compressed_size;
     if (start < 4 || length < 0 || static_cast<uint64_t>(start) > footer_start_ ||
         static_cast<uint64_t>(length) > footer_start_ - static_cast<uint64_t>(start)) {
-      return Status::Corruption(where + ": chunk bytes [" + std::to_string(start) + ", +" +
+      return Status::Corruption(where() + ": chunk bytes [" + std::to_string(start) + ", +" +
                                 std::to_string(length) + ") lie outside the data");
     }
     TARN_ASSIGN_OR_RETURN(std::string chunk, store_.ReadRange(key_, static_cast<uint64_t>(start),
                                                               static_cast<uint64_t>(length)));
-    parquet::ColumnChunkReader reader(leaf.element, leaf.read, *codec);
-    Status status = reader.Read(chunk, meta.num_values, &batch.column(s));
-    if (!status.ok()) return status.WithContext(where);
+    // One decoder per column for the reader's life, so its buffers are reused across groups.
+    if (leaf.decoder == nullptr) {
+      leaf.decoder = std::make_unique<parquet::ColumnChunkReader>(leaf.element, leaf.read);
+    }
+    leaf.decoder->Reset(std::move(chunk), meta.num_values, *codec);
   }
-  return batch;
+  group_ = index;
+  group_rows_left_ = group.num_rows;
+  return Status::OK();
+}
+
+Result<size_t> ParquetReader::ReadBatch(size_t max_rows, ColumnBatch* batch) {
+  if (batch->schema() != selected_schema_) *batch = ColumnBatch(selected_schema_);
+  batch->Clear();
+  size_t rows = std::min(static_cast<size_t>(group_rows_left_), max_rows);
+  for (size_t s = 0; s < selected_.size() && rows > 0; ++s) {
+    Leaf& leaf = leaves_[selected_[s]];
+    Status status = leaf.decoder->Read(rows, &batch->column(s));
+    if (!status.ok()) {
+      group_rows_left_ = 0;  // the group cannot be read further
+      return status.WithContext(Where(group_, leaf));
+    }
+  }
+  group_rows_left_ -= static_cast<int64_t>(rows);
+  return rows;
+}
+
+std::string ParquetReader::Where(size_t group, const Leaf& leaf) const {
+  return "'" + uri_ + "' row group " + std::to_string(group) + " column '" + leaf.element.name +
+         "'";
 }
 
 }  // namespace tarn

@@ -47,6 +47,15 @@ class ParquetReader {
 
   // The selected columns of row group `index`.
   Result<ColumnBatch> ReadRowGroup(size_t index);
+  // The same into `batch`, whose memory is reused.
+  Status ReadRowGroup(size_t index, ColumnBatch* batch);
+
+  // Streaming, in bounded memory: StartRowGroup fetches the selected column chunks of group
+  // `index`; each ReadBatch then replaces `batch`'s rows with the group's next `max_rows` rows
+  // (fewer at its end) and returns how many, 0 once the group is done. Batches of a few
+  // thousand rows stay in the CPU's caches and scan fastest.
+  Status StartRowGroup(size_t index);
+  Result<size_t> ReadBatch(size_t max_rows, ColumnBatch* batch);
   // The chunk metadata of schema() column `column` in row group `row_group`.
   const parquet::ColumnMetaData& ChunkMetaData(size_t row_group, size_t column) const;
 
@@ -66,6 +75,7 @@ class ParquetReader {
   ParquetReader(ObjectStore& store, std::string key, std::string uri, uint64_t file_size);
   Status BuildSchema();
   Status Corrupt(const std::string& what) const;
+  std::string Where(size_t group, const Leaf& leaf) const;
 
   ObjectStore& store_;
   std::string key_;
@@ -79,6 +89,8 @@ class ParquetReader {
   std::shared_ptr<const Schema> schema_;
   std::vector<size_t> selected_;  // indices into leaves_
   std::shared_ptr<const Schema> selected_schema_;
+  size_t group_ = 0;  // the group StartRowGroup began, and its rows not yet read
+  int64_t group_rows_left_ = 0;
 };
 
 }  // namespace tarn

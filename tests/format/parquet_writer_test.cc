@@ -318,6 +318,23 @@ TEST_F(ParquetWriterTest, DictionaryFallsBackToPlainWhenItGrows) {
             std::filesystem::file_size(Path("plain.parquet")));
 }
 
+// The dictionary is kept where it saves space, however its first values look: unique keys go
+// PLAIN from the first page, with no dictionary page at all; 10k merchants whose first 10k rows
+// are all distinct keep theirs.
+TEST_F(ParquetWriterTest, DictionaryIsKeptOnlyWhereItPaysOff) {
+  auto schema =
+      std::make_shared<Schema>(std::move(Schema::Parse("id:long,merchant:string")).value());
+  ColumnBatch batch(schema);
+  for (int64_t r = 0; r < 40000; ++r) {  // past the writer's probe of 32768 values
+    batch.column(0).AppendInt64(r * 7919);
+    batch.column(1).AppendBytes("merchant-" + std::to_string((r * 31) % 10000));
+  }
+  nlohmann::json judged = WriteAndJudge("choice.parquet", batch);
+  ASSERT_TRUE(judged.contains("columns"));
+  EXPECT_EQ(judged["columns"][0]["encodings"], "PLAIN");
+  EXPECT_EQ(judged["columns"][1]["encodings"], "PLAIN, RLE_DICTIONARY");
+}
+
 TEST_F(ParquetWriterTest, EmptyFileHasTheSchemaAndNoRows) {
   auto schema = std::make_shared<Schema>(std::move(Schema::Parse("a:int?,b:string")).value());
   nlohmann::json judged = WriteAndJudge("empty.parquet", ColumnBatch(schema));

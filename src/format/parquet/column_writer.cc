@@ -83,30 +83,105 @@ ColumnChunkWriter::ColumnChunkWriter(const Field& field, const ParquetWriterOpti
   ResetDictionary();
 }
 
+namespace {
+
+// A fast hash of short byte strings (PLAIN values are mostly 4 to 20 bytes): 8 bytes at a time,
+// multiplied and folded. Not for untrusted keys that could be chosen to collide: the table
+// only slows down, it never breaks.
+uint64_t HashBytes(std::string_view s) {
+  constexpr uint64_t kMul = 0x9E3779B97F4A7C15ULL;
+  uint64_t h = s.size() * kMul;
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t word;
+    std::memcpy(&word, s.data() + i, 8);
+    h = (h ^ word) * kMul;
+    h ^= h >> 29;
+  }
+  if (i < s.size()) {
+    uint64_t word = 0;
+    std::memcpy(&word, s.data() + i, s.size() - i);
+    h = (h ^ word) * kMul;
+  }
+  h ^= h >> 32;
+  return h * kMul;
+}
+
+}  // namespace
+
+uint32_t PlainDictionary::Insert(std::string_view plain) {
+  if ((starts_.size() + 1) * 2 > slots_.size()) Grow();
+  const uint64_t hash = HashBytes(plain);
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = (hash >> 7) & mask;; i = (i + 1) & mask) {
+    uint32_t slot = slots_[i];
+    if (slot == 0) {
+      uint32_t index = static_cast<uint32_t>(starts_.size());
+      slots_[i] = index + 1;
+      starts_.push_back(page_.size());
+      hashes_.push_back(hash);
+      page_.append(plain);
+      return index;
+    }
+    if (hashes_[slot - 1] == hash && at(slot - 1) == plain) return slot - 1;
+  }
+}
+
+void PlainDictionary::Grow() {
+  slots_.assign(std::max<size_t>(1024, slots_.size() * 2), 0);
+  const size_t mask = slots_.size() - 1;
+  for (uint32_t index = 0; index < starts_.size(); ++index) {
+    size_t i = (hashes_[index] >> 7) & mask;
+    while (slots_[i] != 0) i = (i + 1) & mask;
+    slots_[i] = index + 1;
+  }
+}
+
+void PlainDictionary::Clear() {
+  page_.clear();
+  starts_.clear();
+  hashes_.clear();
+  std::fill(slots_.begin(), slots_.end(), 0);
+}
+
 void ColumnChunkWriter::ResetDictionary() {
   dictionary_values_ = 0;
+  dictionary_input_bytes_ = 0;
   dictionary_active_ = options_.dictionary && kind_ != StorageKind::kBool;
-  dictionary_.clear();
-  dictionary_plain_.clear();
+  dictionary_.Clear();
+}
+
+bool ColumnChunkWriter::DictionaryPaysOff(int64_t values) const {
+  // Dictionary encoding costs the dictionary page plus one index of bit_width bits per value;
+  // PLAIN costs the values themselves. Keep the dictionary while it saves a quarter or more.
+  int bit_width = 1;
+  while (bit_width < 32 && (uint64_t{1} << bit_width) < dictionary_.size()) ++bit_width;
+  int64_t encoded = static_cast<int64_t>(dictionary_.page().size()) + values * bit_width / 8;
+  return encoded * 4 <= dictionary_input_bytes_ * 3;
+}
+
+void ColumnChunkWriter::RevertToPlain() {
+  // The page so far holds indices only; put the values back in their PLAIN form.
+  for (uint32_t index : indices_) values_.append(dictionary_.at(index));
+  indices_.clear();
+  dictionary_.Clear();
+  dictionary_active_ = false;
 }
 
 Status ColumnChunkWriter::AddToDictionary(size_t start) {
   std::string_view plain = std::string_view(values_).substr(start);
-  auto it = dictionary_.find(plain);
-  uint32_t index;
-  if (it != dictionary_.end()) {
-    index = it->second;
-  } else {
-    index = static_cast<uint32_t>(dictionary_.size());
-    dictionary_.emplace(std::string(plain), index);
-    dictionary_plain_.append(plain);
-  }
+  uint32_t index = dictionary_.Insert(plain);
   indices_.push_back(index);
+  dictionary_input_bytes_ += static_cast<int64_t>(plain.size());
   values_.resize(start);
-  // Decide early, too: a column that is mostly distinct after 4096 values goes PLAIN at once.
+  // Decide early, too: after a sample of values, a column whose dictionary does not pay off
+  // goes PLAIN at once (so that unique keys and timestamps are not hashed for long).
   int64_t seen = dictionary_values_ + static_cast<int64_t>(indices_.size());
-  bool mostly_distinct = seen == 4096 && static_cast<int64_t>(dictionary_.size()) * 8 > seen;
-  if (dictionary_plain_.size() > options_.dictionary_size_limit || mostly_distinct) {
+  if (seen == kDictionaryProbe && dictionary_values_ == 0 && !DictionaryPaysOff(seen)) {
+    RevertToPlain();
+    return Status::OK();
+  }
+  if (dictionary_.page().size() > options_.dictionary_size_limit) {
     // Too many distinct values: this page stays dictionary-encoded, the rest of the chunk PLAIN.
     TARN_RETURN_IF_ERROR(FinishPage());
     dictionary_active_ = false;
@@ -298,10 +373,8 @@ Status ColumnChunkWriter::FinishPage() {
   chunk_uncompressed_ += static_cast<int64_t>(header_bytes.size() + page.size());
   chunk_values_ += page_values_;
   page_values_ = 0;
-  // Many distinct values make indices that compress worse than the values themselves: after a
-  // page where more than one value in eight was new, the rest of the chunk goes PLAIN.
-  if (encoding == Encoding::kRleDictionary &&
-      static_cast<int64_t>(dictionary_.size()) * 8 > dictionary_values_) {
+  // After each dictionary page, check again that the dictionary still pays off.
+  if (encoding == Encoding::kRleDictionary && !DictionaryPaysOff(dictionary_values_)) {
     dictionary_active_ = false;
   }
   levels_.clear();
@@ -316,16 +389,16 @@ Status ColumnChunkWriter::Finish(int64_t file_offset, std::string* bytes, Column
   // The dictionary page goes first, ahead of the data pages that refer to it.
   std::string dictionary_page;
   if (chunk_dictionary_pages_) {
-    TARN_ASSIGN_OR_RETURN(std::string compressed, Compress(options_.compression, dictionary_plain_,
+    TARN_ASSIGN_OR_RETURN(std::string compressed, Compress(options_.compression, dictionary_.page(),
                                                            options_.compression_level));
     PageHeader header;
     header.type = PageType::kDictionaryPage;
-    header.uncompressed_page_size = static_cast<int32_t>(dictionary_plain_.size());
+    header.uncompressed_page_size = static_cast<int32_t>(dictionary_.page().size());
     header.compressed_page_size = static_cast<int32_t>(compressed.size());
     header.dictionary_page_header =
         DictionaryPageHeader{static_cast<int32_t>(dictionary_.size()), Encoding::kPlain};
     Serialize(header, &dictionary_page);
-    chunk_uncompressed_ += static_cast<int64_t>(dictionary_page.size() + dictionary_plain_.size());
+    chunk_uncompressed_ += static_cast<int64_t>(dictionary_page.size() + dictionary_.page().size());
     dictionary_page += compressed;
   }
   ColumnMetaData& m = meta->meta_data;

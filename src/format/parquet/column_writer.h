@@ -3,7 +3,6 @@
 
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "columnar/column.h"
@@ -14,6 +13,31 @@
 
 namespace tarn::parquet {
 
+// The distinct PLAIN-encoded values of a chunk, in first-seen order, behind an open-addressing
+// hash table; their concatenation is the dictionary page.
+class PlainDictionary {
+ public:
+  // The index of `plain`, which is added when new.
+  uint32_t Insert(std::string_view plain);
+  size_t size() const { return starts_.size(); }
+  bool empty() const { return starts_.empty(); }
+  std::string_view at(uint32_t index) const {
+    size_t end = index + 1 < starts_.size() ? starts_[index + 1] : page_.size();
+    return std::string_view(page_).substr(starts_[index], end - starts_[index]);
+  }
+  // The dictionary page body.
+  const std::string& page() const { return page_; }
+  void Clear();
+
+ private:
+  void Grow();
+
+  std::string page_;
+  std::vector<size_t> starts_;    // where each value begins in page_
+  std::vector<uint64_t> hashes_;  // each value's hash
+  std::vector<uint32_t> slots_;   // 0 when empty, else index + 1; a power of two in size
+};
+
 class ColumnChunkWriter {
  public:
   ColumnChunkWriter(const Field& field, const ParquetWriterOptions& options);
@@ -22,7 +46,7 @@ class ColumnChunkWriter {
   Status Append(const Column& column, size_t begin, size_t end, int64_t first_row);
   // Bytes this chunk holds in memory now.
   size_t buffered_bytes() const {
-    return chunk_.size() + values_.size() + levels_.size() / 8 + dictionary_plain_.size() +
+    return chunk_.size() + values_.size() + levels_.size() / 8 + dictionary_.page().size() +
            indices_.size() * 4;
   }
   // Closes the open page and hands over the chunk, its metadata placed at `file_offset`.
@@ -58,16 +82,19 @@ class ColumnChunkWriter {
   Int128 qmin_ = 0, qmax_ = 0;
   std::string smin_, smax_;
 
-  // The chunk's dictionary: PLAIN bytes of each distinct value -> index.
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
+  // The chunk's dictionary.
   bool dictionary_active_ = false;
-  std::unordered_map<std::string, uint32_t, Hash, std::equal_to<>> dictionary_;
-  std::string dictionary_plain_;   // the dictionary page body, in index order
-  std::vector<uint32_t> indices_;  // the open page's indices
-  int64_t dictionary_values_ = 0;  // values encoded through the dictionary in this chunk
+  PlainDictionary dictionary_;
+  std::vector<uint32_t> indices_;       // the open page's indices
+  int64_t dictionary_values_ = 0;       // values encoded through the dictionary in this chunk
+  int64_t dictionary_input_bytes_ = 0;  // their PLAIN size
+  // The values after which the dictionary must show that it pays off (DictionaryPaysOff).
+  static constexpr int64_t kDictionaryProbe = 32768;
+  // Whether dictionary encoding of `values` values is clearly smaller than PLAIN.
+  bool DictionaryPaysOff(int64_t values) const;
+  // Turns the current page, still the chunk's first, back into PLAIN and stops using the
+  // dictionary for the rest of the chunk.
+  void RevertToPlain();
   bool chunk_dictionary_pages_ = false;
   bool chunk_plain_pages_ = false;
 

@@ -13,7 +13,7 @@ build_packages=(
 )
 test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
-  postgresql nodejs
+  postgresql nodejs python3-avro
   clang libclang-rt-14-dev clang-format clang-tidy
 )
 packages=("${build_packages[@]}")

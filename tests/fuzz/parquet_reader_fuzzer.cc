@@ -1,4 +1,5 @@
-// libFuzzer target: any bytes, opened as a Parquet file and read row group by row group.
+// libFuzzer target: any bytes, opened as a Parquet file and read row group by row group, in
+// batches of 100 rows (so that batches end inside pages).
 // Every input must end in OK or a clean Status; a crash, hang, leak or sanitizer report is a
 // bug. Run by scripts/fuzz.sh (part of `make test`, for a bounded time).
 #include <cstddef>
@@ -15,8 +16,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   auto reader = tarn::ParquetReader::Open(store, "f.parquet");
   if (!reader.ok()) return 0;
+  tarn::ColumnBatch batch((*reader)->selected_schema());
   for (size_t g = 0; g < (*reader)->num_row_groups() && g < 16; ++g) {
-    (void)(*reader)->ReadRowGroup(g);
+    if (!(*reader)->StartRowGroup(g).ok()) continue;
+    for (int b = 0; b < 1000; ++b) {
+      auto rows = (*reader)->ReadBatch(100, &batch);
+      if (!rows.ok() || *rows == 0) break;
+    }
   }
   return 0;
 }

@@ -34,6 +34,34 @@ Result<CompressionCodec> CodecOf(parquet::Codec codec) {
 
 }  // namespace
 
+namespace parquet {
+
+std::optional<Column> DecodeStatistic(const SchemaElement& element, const ReadLeaf& leaf,
+                                      std::string_view plain) {
+  PhysicalValues values;
+  PhysicalType type = *element.type;
+  if (type == PhysicalType::kByteArray) {
+    values.bytes.push_back(plain);  // statistics carry no length prefix
+  } else if (type == PhysicalType::kFixedLenByteArray) {
+    if (plain.size() != static_cast<size_t>(element.type_length.value_or(-1))) return std::nullopt;
+    values.bytes.push_back(plain);
+  } else if (!DecodeValues(plain, Encoding::kPlain, type, 0, 1, &values).ok()) {
+    return std::nullopt;
+  }
+  Column out(leaf.field.type);
+  if (!AppendPhysicalValue(element, leaf, values, 0, &out).ok()) return std::nullopt;
+  return out;
+}
+
+}  // namespace parquet
+
+std::optional<Column> ParquetStatisticValue(const Field& field, std::string_view plain) {
+  parquet::SchemaElement element = parquet::LeafFor(field);
+  Result<parquet::ReadLeaf> leaf = parquet::FieldFor(element, 1);
+  if (!leaf.ok()) return std::nullopt;
+  return parquet::DecodeStatistic(element, *leaf, plain);
+}
+
 struct ParquetReader::Leaf {
   parquet::SchemaElement element;
   parquet::ReadLeaf read;
@@ -206,22 +234,8 @@ ParquetReader::Bounds ParquetReader::ChunkBounds(size_t row_group, size_t column
   if (!s.min_value || !s.max_value || *leaf.element.type == parquet::PhysicalType::kInt96) {
     return bounds;
   }
-  auto decode = [&](const std::string& plain) -> std::optional<Column> {
-    parquet::PhysicalValues values;
-    parquet::PhysicalType type = *leaf.element.type;
-    if (type == parquet::PhysicalType::kByteArray) {
-      values.bytes.push_back(plain);  // statistics carry no length prefix
-    } else if (type == parquet::PhysicalType::kFixedLenByteArray) {
-      if (plain.size() != static_cast<size_t>(leaf.element.type_length.value_or(-1)))
-        return std::nullopt;
-      values.bytes.push_back(plain);
-    } else if (!parquet::DecodeValues(plain, parquet::Encoding::kPlain, type, 0, 1, &values).ok()) {
-      return std::nullopt;
-    }
-    Column out(leaf.read.field.type);
-    if (!parquet::AppendPhysicalValue(leaf.element, leaf.read, values, 0, &out).ok())
-      return std::nullopt;
-    return out;
+  auto decode = [&](const std::string& plain) {
+    return parquet::DecodeStatistic(leaf.element, leaf.read, plain);
   };
   bounds.min = decode(*s.min_value);
   bounds.max = decode(*s.max_value);

@@ -23,6 +23,17 @@
 
 namespace tarn {
 
+// A bound in ParquetColumnSummary (the PLAIN bytes of a statistic, as the writer keeps them for
+// `field`) as a one-row column of the field's type; nullopt if the bytes do not decode.
+std::optional<Column> ParquetStatisticValue(const Field& field, std::string_view plain);
+
+namespace parquet {
+struct ReadLeaf;
+// The same for a file's leaf as the reader maps it.
+std::optional<Column> DecodeStatistic(const SchemaElement& element, const ReadLeaf& leaf,
+                                      std::string_view plain);
+}  // namespace parquet
+
 class ParquetReader {
  public:
   // Reads and checks the footer. kNotFound for a missing object; kCorruption for anything that

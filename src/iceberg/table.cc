@@ -1,0 +1,504 @@
+#include "iceberg/table.h"
+
+#include <spdlog/spdlog.h>
+
+#include <map>
+
+#include "base/random.h"
+#include "columnar/schema_json.h"
+#include "columnar/value_text.h"
+#include "format/parquet/parquet_reader.h"
+#include "iceberg/partition.h"
+#include "iceberg/values.h"
+
+namespace tarn::iceberg {
+namespace {
+
+// "file:///a/b", "file:/a/b" and "/a/b" all name /a/b.
+std::string_view LocalPath(std::string_view uri) {
+  if (uri.starts_with("file:")) {
+    uri.remove_prefix(5);
+    while (uri.starts_with("//")) uri.remove_prefix(1);
+  }
+  return uri;
+}
+
+int64_t NewSnapshotId() {
+  while (true) {
+    auto id = static_cast<int64_t>(RandomU64() & INT64_MAX);
+    if (id != 0) return id;
+  }
+}
+
+// A partition value as a path segment: Hive style name=value, with anything but
+// [A-Za-z0-9_.-] escaped as %XX.
+std::string PartitionPath(const PartitionSpec& spec, const std::vector<std::optional<Column>>& v) {
+  std::string path;
+  for (size_t i = 0; i < spec.fields.size(); ++i) {
+    std::string text = "null";
+    if (v[i]) {
+      text.clear();
+      FormatValue(*v[i], 0, &text);
+    }
+    path += spec.fields[i].name + "=";
+    for (unsigned char c : text) {
+      if (std::isalnum(c) || c == '_' || c == '.' || c == '-') {
+        path.push_back(static_cast<char>(c));
+      } else {
+        char hex[4];
+        std::snprintf(hex, sizeof(hex), "%%%02X", c);
+        path += hex;
+      }
+    }
+    path += "/";
+  }
+  return path;
+}
+
+// Fills the metrics of `file` from what the Parquet writer saw.
+void SetMetrics(const Schema& schema, const ParquetFileSummary& summary, DataFile* file) {
+  file->record_count = summary.num_rows;
+  file->file_size_in_bytes = static_cast<int64_t>(summary.file_size);
+  file->split_offsets = summary.row_group_offsets;
+  for (size_t c = 0; c < summary.columns.size() && c < schema.num_fields(); ++c) {
+    const ParquetColumnSummary& s = summary.columns[c];
+    const Field& field = schema.field(c);
+    file->column_sizes[s.field_id] = s.compressed_size;
+    file->value_counts[s.field_id] = s.value_count;
+    file->null_value_counts[s.field_id] = s.null_count;
+    if (s.nan_count) file->nan_value_counts[s.field_id] = *s.nan_count;
+    if (!s.min || !s.max) continue;
+    std::optional<Column> min = ParquetStatisticValue(field, *s.min);
+    std::optional<Column> max = ParquetStatisticValue(field, *s.max);
+    if (!min || !max) continue;
+    file->lower_bounds[s.field_id] = TruncateLowerBound(field.type, SerializeValue(*min, 0));
+    std::optional<std::string> upper = TruncateUpperBound(field.type, SerializeValue(*max, 0));
+    if (upper) file->upper_bounds[s.field_id] = *upper;
+  }
+}
+
+// One open data file of a partition.
+struct OpenFile {
+  std::unique_ptr<ParquetWriter> writer;
+  std::string key;
+  std::vector<std::optional<Column>> partition;
+};
+
+}  // namespace
+
+Result<std::string> KeyForUri(const ObjectStore& store, std::string_view uri) {
+  std::string root = store.Uri("");
+  if (uri.starts_with(root)) return std::string(uri.substr(root.size()));
+  if (root.starts_with("file:")) {
+    std::string_view a = LocalPath(uri), b = LocalPath(root);
+    if (a.starts_with(b)) return std::string(a.substr(b.size()));
+  }
+  return Status::InvalidArgument("'" + std::string(uri) + "' lies outside the lake at '" + root +
+                                 "'");
+}
+
+Result<std::unique_ptr<Table>> Table::Create(Catalog& catalog, ObjectStore& store,
+                                             const TableIdentifier& id, const Schema& schema,
+                                             const PartitionSpec& spec,
+                                             std::map<std::string, std::string> properties,
+                                             TableOptions options) {
+  TARN_RETURN_IF_ERROR(ValidateNamespace(id.ns));
+  TARN_RETURN_IF_ERROR(ValidateName(id.name, "table name"));
+  TARN_RETURN_IF_ERROR(schema.Validate());
+  if (schema.num_fields() == 0) return Status::InvalidArgument("a table needs at least one column");
+  TARN_RETURN_IF_ERROR(PartitionTypes(spec, schema).status());
+  Result<std::string> existing = catalog.LoadTable(id);
+  if (existing.ok()) return Status::AlreadyExists("table '" + id.ToString() + "' already exists");
+  if (existing.status().code() != StatusCode::kNotFound) return existing.status();
+
+  std::unique_ptr<Table> table(new Table(catalog, store, id, options));
+  TableMetadata& m = table->metadata_;
+  m.table_uuid = RandomUuid();
+  table->location_key_ = "warehouse/" + id.ns + "/" + id.name;
+  m.location = store.Uri(table->location_key_);
+  m.last_updated_ms = options.clock->NowMillis();
+  for (const Field& f : schema.fields()) m.last_column_id = std::max(m.last_column_id, f.id);
+  m.schemas.emplace_back(0, schema);
+  PartitionSpec first = spec;
+  first.spec_id = 0;
+  for (const PartitionField& f : first.fields) {
+    m.last_partition_id = std::max(m.last_partition_id, f.field_id);
+  }
+  m.specs.push_back(first);
+  m.properties = std::move(properties);
+  m.properties.emplace("write.format.default", "parquet");
+  std::string key = table->location_key_ + "/metadata/" + MetadataFileName(0);
+  TARN_RETURN_IF_ERROR(store.PutIfAbsent(key, TableMetadataToJson(m)));
+  Status created = catalog.CreateTable(id, store.Uri(key));
+  if (!created.ok()) {
+    // A refusal is certain: the file can go. Other failures leave it for orphan removal.
+    if (created.code() == StatusCode::kAlreadyExists || created.code() == StatusCode::kNotFound) {
+      (void)store.Delete(key);
+    }
+    return created;
+  }
+  table->metadata_location_ = store.Uri(key);
+  return table;
+}
+
+Result<std::unique_ptr<Table>> Table::Load(Catalog& catalog, ObjectStore& store,
+                                           const TableIdentifier& id, TableOptions options) {
+  std::unique_ptr<Table> table(new Table(catalog, store, id, std::move(options)));
+  TARN_RETURN_IF_ERROR(table->Refresh());
+  return table;
+}
+
+Status Table::Refresh() {
+  TARN_ASSIGN_OR_RETURN(std::string location, catalog_.LoadTable(id_));
+  return LoadFrom(location);
+}
+
+Status Table::LoadFrom(const std::string& location) {
+  TARN_ASSIGN_OR_RETURN(std::string key, KeyForUri(store_, location));
+  TARN_ASSIGN_OR_RETURN(std::string json, store_.Get(key));
+  TARN_ASSIGN_OR_RETURN(TableMetadata m, ParseTableMetadata(json, location));
+  TARN_ASSIGN_OR_RETURN(location_key_, KeyForUri(store_, m.location));
+  metadata_ = std::move(m);
+  metadata_location_ = location;
+  return Status::OK();
+}
+
+std::string Table::NewMetadataKey() {
+  int64_t version = MetadataFileVersion(metadata_location_);
+  return location_key_ + "/metadata/" + MetadataFileName(version < 0 ? 1 : version + 1);
+}
+
+Status Table::Commit(const TableMetadata& next, std::vector<std::string>* written) {
+  std::string key = NewMetadataKey();
+  TARN_RETURN_IF_ERROR(store_.PutIfAbsent(key, TableMetadataToJson(next)));
+  written->push_back(key);
+  std::string location = store_.Uri(key);
+  TARN_RETURN_IF_ERROR(catalog_.CommitTable(id_, metadata_location_, location));
+  metadata_ = next;
+  metadata_location_ = location;
+  return Status::OK();
+}
+
+Result<std::vector<DataFile>> Table::WriteDataFiles(const std::vector<ColumnBatch>& batches) {
+  const Schema& schema = metadata_.schema();
+  const PartitionSpec& spec = metadata_.spec();
+  TARN_ASSIGN_OR_RETURN(std::vector<DataType> partition_types, PartitionTypes(spec, schema));
+  auto table_schema = std::make_shared<const Schema>(schema);
+  ParquetWriterOptions parquet = options_.parquet;
+  parquet.key_value_metadata.emplace_back("iceberg.schema",
+                                          SchemaToIcebergJson(schema, metadata_.current_schema_id));
+  std::vector<Transform> transforms;
+  std::vector<int> sources;
+  for (const PartitionField& f : spec.fields) {
+    transforms.push_back(Transform::Parse(f.transform).value());
+    int source = -1;
+    for (size_t i = 0; i < schema.num_fields(); ++i) {
+      if (schema.field(i).id == f.source_id) source = static_cast<int>(i);
+    }
+    sources.push_back(source);
+  }
+
+  std::map<std::string, OpenFile> open;  // by partition path
+  std::vector<DataFile> done;
+  auto close = [&](OpenFile& file) -> Status {
+    TARN_ASSIGN_OR_RETURN(ParquetFileSummary summary, file.writer->Close());
+    DataFile d;
+    d.file_path = store_.Uri(file.key);
+    d.spec_id = spec.spec_id;
+    d.partition = file.partition;
+    SetMetrics(schema, summary, &d);
+    done.push_back(std::move(d));
+    return Status::OK();
+  };
+  auto abort_all = [&]() {
+    for (auto& [path, file] : open) {
+      if (file.writer != nullptr) file.writer->Abort();
+    }
+    for (const DataFile& d : done) (void)store_.Delete(KeyForUri(store_, d.file_path).value());
+  };
+
+  for (const ColumnBatch& input : batches) {
+    // Columns by name, in the table's order.
+    ColumnBatch batch(table_schema);
+    std::vector<int> from;
+    for (const Field& f : schema.fields()) {
+      int i = input.schema()->FindField(f.name);
+      if (i < 0 && f.required) {
+        abort_all();
+        return Status::InvalidArgument("the rows lack required column '" + f.name + "' of " +
+                                       id_.ToString());
+      }
+      if (i >= 0 && !(input.schema()->field(static_cast<size_t>(i)).type == f.type)) {
+        abort_all();
+        return Status::InvalidArgument(
+            "column '" + f.name + "' is " +
+            input.schema()->field(static_cast<size_t>(i)).type.ToString() + ", the table's is " +
+            f.type.ToString());
+      }
+      from.push_back(i);
+    }
+    // Rows grouped by partition.
+    std::map<std::string, std::pair<std::vector<std::optional<Column>>, std::vector<size_t>>>
+        groups;
+    for (size_t r = 0; r < input.num_rows(); ++r) {
+      std::vector<std::optional<Column>> values;
+      for (size_t p = 0; p < transforms.size(); ++p) {
+        int f = from[static_cast<size_t>(sources[p])];
+        if (f < 0) {
+          values.push_back(std::nullopt);
+        } else {
+          values.push_back(transforms[p].Apply(input.column(static_cast<size_t>(f)), r));
+        }
+      }
+      std::string path = PartitionPath(spec, values);
+      auto& group = groups[path];
+      if (group.second.empty()) group.first = std::move(values);
+      group.second.push_back(r);
+    }
+    for (auto& [path, group] : groups) {
+      batch.Clear();
+      for (size_t c = 0; c < schema.num_fields(); ++c) {
+        for (size_t r : group.second) {
+          if (from[c] < 0) {
+            batch.column(c).AppendNull();
+          } else {
+            batch.column(c).AppendFrom(input.column(static_cast<size_t>(from[c])), r);
+          }
+        }
+      }
+      auto it = open.find(path);
+      if (it == open.end()) {
+        OpenFile file;
+        file.key = location_key_ + "/data/" + path + RandomUuid() + ".parquet";
+        file.partition = group.first;
+        Result<std::unique_ptr<ParquetWriter>> writer =
+            ParquetWriter::Open(store_, file.key, table_schema, parquet);
+        if (!writer.ok()) {
+          abort_all();
+          return writer.status();
+        }
+        file.writer = std::move(writer).value();
+        it = open.emplace(path, std::move(file)).first;
+      }
+      Status status = it->second.writer->Write(batch);
+      if (!status.ok()) {
+        abort_all();
+        return status.WithContext("writing " + id_.ToString());
+      }
+    }
+  }
+  for (auto& [path, file] : open) {
+    Status status = close(file);
+    file.writer.reset();  // closed, or failed and discarded
+    if (!status.ok()) {
+      abort_all();
+      return status;
+    }
+  }
+  return done;
+}
+
+Result<DataFile> Table::DescribeParquetFile(const std::string& key) {
+  TARN_ASSIGN_OR_RETURN(std::unique_ptr<ParquetReader> reader, ParquetReader::Open(store_, key));
+  const Schema& schema = metadata_.schema();
+  DataFile d;
+  d.file_path = store_.Uri(key);
+  d.spec_id = metadata_.default_spec_id;
+  d.record_count = reader->num_rows();
+  d.file_size_in_bytes = static_cast<int64_t>(reader->file_size());
+  const Schema& file_schema = *reader->schema();
+  for (size_t c = 0; c < file_schema.num_fields(); ++c) {
+    const Field& f = file_schema.field(c);
+    const Field* table_field = nullptr;
+    for (const Field& t : schema.fields()) {
+      if (t.id == f.id) table_field = &t;
+    }
+    if (table_field == nullptr) continue;
+    if (!(table_field->type == f.type)) {
+      return Status::InvalidArgument("'" + reader->uri() + "' column '" + f.name + "' (id " +
+                                     std::to_string(f.id) + ") is " + f.type.ToString() +
+                                     ", the table's is " + table_field->type.ToString());
+    }
+    int64_t size = 0, values = 0, nulls = 0;
+    std::optional<Column> min, max;
+    bool bounds = true;
+    for (size_t g = 0; g < reader->num_row_groups(); ++g) {
+      size += reader->ChunkMetaData(g, c).total_compressed_size;
+      ParquetReader::Bounds b = reader->ChunkBounds(g, c);
+      values += b.value_count < 0 ? 0 : b.value_count;
+      nulls += b.null_count < 0 ? 0 : b.null_count;
+      if (!b.min || !b.max) {
+        bounds = bounds && b.null_count == b.value_count && b.value_count >= 0;
+        continue;
+      }
+      if (!min || CompareValues(*b.min, *min) < 0) min = b.min;
+      if (!max || CompareValues(*b.max, *max) > 0) max = b.max;
+    }
+    d.column_sizes[f.id] = size;
+    d.value_counts[f.id] = values;
+    d.null_value_counts[f.id] = nulls;
+    if (bounds && min && max && f.type.id != TypeId::kFloat && f.type.id != TypeId::kDouble) {
+      d.lower_bounds[f.id] = TruncateLowerBound(f.type, SerializeValue(*min, 0));
+      std::optional<std::string> upper = TruncateUpperBound(f.type, SerializeValue(*max, 0));
+      if (upper) d.upper_bounds[f.id] = *upper;
+    }
+  }
+  for (const auto& group : reader->metadata().row_groups) {
+    if (!group.columns.empty()) {
+      const auto& meta = group.columns[0].meta_data;
+      int64_t offset = meta.data_page_offset;
+      if (meta.dictionary_page_offset && *meta.dictionary_page_offset > 0) {
+        offset = std::min(offset, *meta.dictionary_page_offset);
+      }
+      d.split_offsets.push_back(offset);
+    }
+  }
+  if (!metadata_.spec().unpartitioned()) {
+    return Status::NotImplemented("registering existing Parquet files in partitioned table " +
+                                  id_.ToString() + " (write the rows through tarn instead)");
+  }
+  return d;
+}
+
+Result<std::vector<ManifestFile>> Table::Manifests(const Snapshot& snapshot) {
+  TARN_ASSIGN_OR_RETURN(std::string key, KeyForUri(store_, snapshot.manifest_list));
+  TARN_ASSIGN_OR_RETURN(std::string bytes, store_.Get(key));
+  return ReadManifestList(bytes, snapshot.manifest_list);
+}
+
+Result<std::vector<ManifestEntry>> Table::ManifestEntries(const ManifestFile& manifest) {
+  const PartitionSpec* spec = metadata_.SpecById(manifest.partition_spec_id);
+  if (spec == nullptr) {
+    return Status::Corruption("manifest '" + manifest.manifest_path + "' names partition spec " +
+                              std::to_string(manifest.partition_spec_id) +
+                              ", which the table lacks");
+  }
+  TARN_ASSIGN_OR_RETURN(std::vector<DataType> types, PartitionTypes(*spec, metadata_.schema()));
+  TARN_ASSIGN_OR_RETURN(std::string key, KeyForUri(store_, manifest.manifest_path));
+  TARN_ASSIGN_OR_RETURN(std::string bytes, store_.Get(key));
+  return ReadManifest(bytes, manifest.manifest_path, manifest, types);
+}
+
+Result<Snapshot> Table::AppendFiles(const std::vector<DataFile>& files) {
+  if (files.empty()) return Status::InvalidArgument("nothing to append");
+  Status last;
+  for (int attempt = 0; attempt < options_.commit_attempts; ++attempt) {
+    if (attempt > 0) {
+      TARN_RETURN_IF_ERROR(Refresh());
+      options_.clock->SleepForMicros(int64_t{20000} << attempt);
+    }
+    const TableMetadata& base = metadata_;
+    const PartitionSpec& spec = base.spec();
+    TARN_ASSIGN_OR_RETURN(std::vector<DataType> types, PartitionTypes(spec, base.schema()));
+    const Snapshot* parent = base.current_snapshot();
+    const int64_t snapshot_id = NewSnapshotId();
+    const int64_t sequence = base.last_sequence_number + 1;
+    const int64_t now = options_.clock->NowMillis();
+    std::vector<std::string> written;
+    auto discard = [&] {
+      for (const std::string& key : written) (void)store_.Delete(key);
+    };
+
+    // The new manifest.
+    std::vector<ManifestEntry> entries;
+    int64_t added_records = 0, added_size = 0;
+    std::map<std::string, int> partitions;
+    for (const DataFile& f : files) {
+      ManifestEntry e;
+      e.status = EntryStatus::kAdded;
+      e.snapshot_id = snapshot_id;
+      e.file = f;
+      entries.push_back(std::move(e));
+      added_records += f.record_count;
+      added_size += f.file_size_in_bytes;
+      partitions[PartitionPath(spec, f.partition)] = 1;
+    }
+    ManifestContext context{&base.schema(), base.current_schema_id, &spec, types, 0};
+    ManifestFile listed;
+    TARN_ASSIGN_OR_RETURN(std::string manifest,
+                          WriteManifest(context, entries, snapshot_id, sequence, &listed));
+    std::string manifest_key = location_key_ + "/metadata/" + RandomUuid() + "-m0.avro";
+    TARN_RETURN_IF_ERROR(store_.PutIfAbsent(manifest_key, manifest));
+    written.push_back(manifest_key);
+    listed.manifest_path = store_.Uri(manifest_key);
+    listed.manifest_length = static_cast<int64_t>(manifest.size());
+
+    // The manifest list: the new manifest, then every manifest of the parent.
+    std::vector<ManifestFile> manifests = {listed};
+    if (parent != nullptr) {
+      Result<std::vector<ManifestFile>> kept = Manifests(*parent);
+      if (!kept.ok()) {
+        discard();
+        return kept.status();
+      }
+      manifests.insert(manifests.end(), kept->begin(), kept->end());
+    }
+    int64_t total_files = 0, total_records = 0, total_deletes = 0;
+    for (const ManifestFile& m : manifests) {
+      if (m.content == 0) {
+        total_files += m.added_files_count + m.existing_files_count;
+        total_records += m.added_rows_count + m.existing_rows_count;
+      } else {
+        total_deletes += m.added_files_count + m.existing_files_count;
+      }
+    }
+    Result<std::string> list = WriteManifestList(
+        snapshot_id, parent ? std::optional<int64_t>(parent->snapshot_id) : std::nullopt, sequence,
+        manifests);
+    if (!list.ok()) {
+      discard();
+      return list.status();
+    }
+    std::string list_key = location_key_ + "/metadata/snap-" + std::to_string(snapshot_id) + "-" +
+                           std::to_string(attempt + 1) + "-" + RandomUuid() + ".avro";
+    if (Status s = store_.PutIfAbsent(list_key, *list); !s.ok()) {
+      discard();
+      return s;
+    }
+    written.push_back(list_key);
+
+    Snapshot snap;
+    snap.snapshot_id = snapshot_id;
+    if (parent != nullptr) snap.parent_snapshot_id = parent->snapshot_id;
+    snap.sequence_number = sequence;
+    snap.timestamp_ms = now;
+    snap.manifest_list = store_.Uri(list_key);
+    snap.schema_id = base.current_schema_id;
+    auto carried = [&](const char* key) { return parent ? parent->SummaryCount(key) : 0; };
+    snap.summary = {
+        {"operation", "append"},
+        {"added-data-files", std::to_string(files.size())},
+        {"added-records", std::to_string(added_records)},
+        {"added-files-size", std::to_string(added_size)},
+        {"changed-partition-count", std::to_string(partitions.size())},
+        {"total-data-files", std::to_string(total_files)},
+        {"total-records", std::to_string(total_records)},
+        {"total-files-size", std::to_string(carried("total-files-size") + added_size)},
+        {"total-delete-files", std::to_string(total_deletes)},
+        {"total-position-deletes", std::to_string(carried("total-position-deletes"))},
+        {"total-equality-deletes", std::to_string(carried("total-equality-deletes"))},
+        {"engine-name", "tarn"},
+    };
+    TableMetadata next = base;
+    next.snapshots.push_back(snap);
+    next.current_snapshot_id = snapshot_id;
+    next.last_sequence_number = sequence;
+    next.last_updated_ms = now;
+    next.snapshot_log.emplace_back(now, snapshot_id);
+    next.metadata_log.emplace_back(base.last_updated_ms, metadata_location_);
+    last = Commit(next, &written);
+    if (last.ok()) {
+      spdlog::debug("{}: appended {} files, {} rows, as snapshot {}", id_.ToString(), files.size(),
+                    added_records, snapshot_id);
+      return snap;
+    }
+    if (last.code() != StatusCode::kAborted) return last;  // outcome unknown: keep every file
+    discard();  // certainly not committed: nothing references these files
+    spdlog::info("{}: another writer committed first; retrying the append ({} of {})",
+                 id_.ToString(), attempt + 2, options_.commit_attempts);
+  }
+  return last.WithContext("append to " + id_.ToString() + " lost " +
+                          std::to_string(options_.commit_attempts) + " races");
+}
+
+}  // namespace tarn::iceberg

@@ -1,0 +1,89 @@
+// An Iceberg table in the SQL catalog: create, load, append, scan.
+//
+// Commit protocol (docs/iceberg.md): a writer writes every new file under the table's location
+// first (data files, a manifest, a manifest list, then metadata file N+1, each with a unique
+// name, never overwriting), then swaps the catalog pointer from metadata file N to N+1 in one
+// compare-and-swap. Readers follow the pointer, so they see the table before or after, never
+// between. When the swap finds another writer got there first (kAborted), an append re-reads
+// the table and tries again (bounded); the files of the lost attempt are removed, since
+// nothing can reference them. When the outcome is unknown (the database went away mid-commit),
+// nothing is removed: orphan removal reclaims what no metadata references.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "columnar/column_batch.h"
+#include "format/parquet/parquet_writer.h"
+#include "iceberg/catalog.h"
+#include "iceberg/manifest.h"
+#include "iceberg/table_metadata.h"
+#include "store/object_store.h"
+
+namespace tarn::iceberg {
+
+// The object key of `uri` in `store`, which must lie under the store's root; kInvalidArgument
+// otherwise. Accepts file:/path, file:///path and s3://bucket/key forms.
+Result<std::string> KeyForUri(const ObjectStore& store, std::string_view uri);
+
+struct TableOptions {
+  ParquetWriterOptions parquet;  // for data files tarn writes
+  int commit_attempts = 4;       // an append retries a lost compare-and-swap
+  Clock* clock = Clock::Real();
+};
+
+class Table {
+ public:
+  // Creates the table: metadata file 0 under <root>/warehouse/<ns>/<name>, then the catalog row.
+  // `schema` field ids are kept; `spec` must refer to them.
+  static Result<std::unique_ptr<Table>> Create(Catalog& catalog, ObjectStore& store,
+                                               const TableIdentifier& id, const Schema& schema,
+                                               const PartitionSpec& spec,
+                                               std::map<std::string, std::string> properties = {},
+                                               TableOptions options = {});
+  static Result<std::unique_ptr<Table>> Load(Catalog& catalog, ObjectStore& store,
+                                             const TableIdentifier& id, TableOptions options = {});
+  // Re-reads the catalog pointer and the metadata it names.
+  Status Refresh();
+
+  const TableIdentifier& id() const { return id_; }
+  const TableMetadata& metadata() const { return metadata_; }
+  const std::string& metadata_location() const { return metadata_location_; }
+  ObjectStore& store() { return store_; }
+  const TableOptions& options() const { return options_; }
+
+  // Writes `batches` (of the table's current schema, matched by name) as Parquet data files,
+  // one or more per partition, and returns them, uncommitted.
+  Result<std::vector<DataFile>> WriteDataFiles(const std::vector<ColumnBatch>& batches);
+  // Describes a Parquet file already in the store (written by anyone) as a data file of this
+  // table: its columns must carry the table's field ids. For unpartitioned tables, or when
+  // every row of the file falls in one partition.
+  Result<DataFile> DescribeParquetFile(const std::string& key);
+  // Commits the files as one append snapshot; retries when another writer commits first.
+  Result<Snapshot> AppendFiles(const std::vector<DataFile>& files);
+
+  // Reads the manifests of `snapshot` (data and delete manifests).
+  Result<std::vector<ManifestFile>> Manifests(const Snapshot& snapshot);
+  Result<std::vector<ManifestEntry>> ManifestEntries(const ManifestFile& manifest);
+
+ private:
+  Table(Catalog& catalog, ObjectStore& store, TableIdentifier id, TableOptions options)
+      : catalog_(catalog), store_(store), id_(std::move(id)), options_(std::move(options)) {}
+  Status LoadFrom(const std::string& location);
+  std::string NewMetadataKey();
+  // Writes `next` as the next metadata file and swaps the catalog pointer to it.
+  Status Commit(const TableMetadata& next, std::vector<std::string>* written);
+
+  Catalog& catalog_;
+  ObjectStore& store_;
+  TableIdentifier id_;
+  TableOptions options_;
+  TableMetadata metadata_;
+  std::string metadata_location_;
+  std::string location_key_;  // the table location as a store key
+};
+
+}  // namespace tarn::iceberg

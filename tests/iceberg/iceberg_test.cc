@@ -1,0 +1,431 @@
+// Iceberg tables in the SQL catalog: single values and transforms against the spec's own
+// examples; tables tarn creates and appends to, read back by tarn's scan and by icebird, their
+// manifests checked by python3-avro; commits that race or fail at every step.
+#include <filesystem>
+#include <fstream>
+
+#include "avro_judge.h"
+#include "columnar/value_text.h"
+#include "iceberg/catalog.h"
+#include "iceberg/partition.h"
+#include "iceberg/scan.h"
+#include "iceberg/table.h"
+#include "iceberg/values.h"
+#include "meta/database.h"
+#include "status_matchers.h"
+#include "store/fault_injecting_store.h"
+#include "store/local_store.h"
+#include "subprocess.h"
+
+namespace tarn::testing {
+namespace {
+
+using iceberg::Catalog;
+using iceberg::DataFile;
+using iceberg::PartitionSpec;
+using iceberg::Snapshot;
+using iceberg::Table;
+using iceberg::TableIdentifier;
+using iceberg::TableScan;
+using iceberg::Transform;
+using ::testing::HasSubstr;
+
+Column One(const DataType& type, std::string_view text) {
+  Column c(type);
+  EXPECT_THAT(AppendText(text, type, &c), IsOk()) << text;
+  return c;
+}
+
+// Spec, Appendix B: "32-bit hash requirements", the hash of each example value.
+TEST(IcebergValuesTest, BucketHashesMatchTheSpecExamples) {
+  struct Case {
+    DataType type;
+    const char* text;
+    int32_t hash;
+  };
+  const Case cases[] = {
+      {DataType{TypeId::kInt}, "34", 2017239379},
+      {DataType{TypeId::kLong}, "34", 2017239379},
+      {DataType::Decimal(9, 2), "14.20", -500754589},
+      {DataType{TypeId::kDate}, "2017-11-16", -653330422},
+      {DataType{TypeId::kTime}, "22:31:08", -662762989},
+      {DataType{TypeId::kTimestamp}, "2017-11-16T22:31:08", -2047944441},
+      {DataType{TypeId::kTimestampTz}, "2017-11-16T14:31:08-08:00", -2047944441},
+      {DataType{TypeId::kString}, "iceberg", 1210000089},
+      {DataType{TypeId::kUuid}, "f79c3e09-677c-4bbd-a479-3f349cb785e7", 1488055340},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.text);
+    Column value = One(c.type, c.text);
+    // bucket[N] is (hash & INT_MAX) % N; with N = 2^31 - 1 the masked hash shows through.
+    Transform bucket{Transform::kBucket, INT32_MAX};
+    std::optional<Column> b = bucket.Apply(value, 0);
+    ASSERT_TRUE(b.has_value());
+    EXPECT_EQ(b->GetInt32(0), (c.hash & INT32_MAX) % INT32_MAX);
+  }
+  EXPECT_EQ(iceberg::Murmur3Hash32(std::string("\x00\x01\x02\x03", 4)), -188683207);
+}
+
+TEST(IcebergValuesTest, TransformsFollowTheSpec) {
+  auto apply = [](const char* transform, const DataType& type, const char* text) {
+    Column value = One(type, text);
+    std::optional<Column> out = Transform::Parse(transform).value().Apply(value, 0);
+    std::string shown = "null";
+    if (out) {
+      shown.clear();
+      FormatValue(*out, 0, &shown);
+    }
+    return shown;
+  };
+  const DataType ts{TypeId::kTimestamp};
+  EXPECT_EQ(apply("year", ts, "2017-11-16T22:31:08"), "47");
+  EXPECT_EQ(apply("month", ts, "2017-11-16T22:31:08"), "574");
+  EXPECT_EQ(apply("day", ts, "2017-11-16T22:31:08"), "2017-11-16");
+  EXPECT_EQ(apply("hour", ts, "2017-11-16T22:31:08"), "419686");
+  EXPECT_EQ(apply("day", ts, "1969-12-31T23:59:59"), "1969-12-31");  // floor, not truncation
+  EXPECT_EQ(apply("month", DataType{TypeId::kDate}, "1969-12-31"), "-1");
+  // Spec examples for truncate.
+  EXPECT_EQ(apply("truncate[10]", DataType{TypeId::kInt}, "1"), "0");
+  EXPECT_EQ(apply("truncate[10]", DataType{TypeId::kInt}, "-1"), "-10");
+  EXPECT_EQ(apply("truncate[50]", DataType::Decimal(9, 2), "10.65"), "10.50");
+  EXPECT_EQ(apply("truncate[3]", DataType{TypeId::kString}, "iceberg"), "ice");
+  EXPECT_EQ(apply("truncate[2]", DataType{TypeId::kString}, "äöü"), "äö");
+  EXPECT_THAT(Transform::Parse("bucket[0]"), StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(Transform::Parse("day").value().ResultType(DataType{TypeId::kString}),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("does not apply to string")));
+}
+
+TEST(IcebergValuesTest, SingleValuesRoundTripAndBoundsTruncate) {
+  for (const auto& [type, text] : std::vector<std::pair<DataType, std::string>>{
+           {DataType{TypeId::kInt}, "-7"},
+           {DataType{TypeId::kLong}, "-9223372036854775808"},
+           {DataType::Decimal(38, 4), "-1234567890123456789012345678901.2345"},
+           {DataType::Decimal(5, 2), "-1.28"},
+           {DataType{TypeId::kDate}, "1960-02-29"},
+           {DataType{TypeId::kTimestampTz}, "2262-04-12T00:00:00Z"},
+           {DataType{TypeId::kString}, "ümlaut"},
+           {DataType{TypeId::kUuid}, "f79c3e09-677c-4bbd-a479-3f349cb785e7"},
+           {DataType{TypeId::kBoolean}, "true"},
+           {DataType{TypeId::kDouble}, "-0.5"}}) {
+    SCOPED_TRACE(text);
+    Column value = One(type, text);
+    std::string bytes = iceberg::SerializeValue(value, 0);
+    std::optional<Column> back = iceberg::DeserializeValue(type, bytes);
+    ASSERT_TRUE(back.has_value());
+    EXPECT_EQ(iceberg::CompareValues(*back, value), 0);
+  }
+  // Decimals take the fewest bytes: 14.20 is 1420 = 0x058C.
+  EXPECT_EQ(iceberg::SerializeValue(One(DataType::Decimal(9, 2), "14.20"), 0), "\x05\x8c");
+  EXPECT_EQ(iceberg::SerializeValue(One(DataType::Decimal(9, 2), "-1.28"), 0), "\x80");
+  const DataType str{TypeId::kString};
+  EXPECT_EQ(iceberg::TruncateLowerBound(str, "abcdefghijklmnopqrstuvwxyz"), "abcdefghijklmnop");
+  EXPECT_EQ(iceberg::TruncateUpperBound(str, "abcdefghijklmnopqrstuvwxyz"), "abcdefghijklmnoq");
+  EXPECT_EQ(iceberg::TruncateUpperBound(str, "short"), "short");
+  const DataType bin{TypeId::kBinary};
+  EXPECT_EQ(iceberg::TruncateUpperBound(bin, std::string(20, '\xff')), std::nullopt);
+}
+
+// A lake with a SQLite catalog and a local store, and the judges.
+class IcebergTableTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    base_ =
+        std::shared_ptr<ObjectStore>(std::move(LocalStore::Open(dir_.path() + "/lake")).value());
+    DatabaseOptions options;
+    options.uri = "sqlite:" + dir_.path() + "/tarn.db";
+    db_ = std::move(Database::Open(options)).value();
+    catalog_ = std::make_unique<Catalog>(*db_, "lake");
+    TARN_ASSERT_OK(catalog_->CreateNamespace("sales"));
+    schema_ = Schema::Parse("id:long,customer:string?,amount:decimal(12,2)?,ts:timestamp").value();
+  }
+
+  // Rows id = first .. first + count - 1, one hour apart from 2024-01-01.
+  ColumnBatch Rows(int64_t first, int64_t count) {
+    ColumnBatch batch(std::make_shared<const Schema>(schema_));
+    for (int64_t i = first; i < first + count; ++i) {
+      batch.column(0).AppendInt64(i);
+      if (i % 7 == 0) {
+        batch.column(1).AppendNull();
+      } else {
+        batch.column(1).AppendBytes("customer " + std::to_string(i % 13));
+      }
+      batch.column(2).AppendDecimal(i * 125);
+      batch.column(3).AppendInt64(1704067200000000LL + i * 3600000000LL);
+    }
+    return batch;
+  }
+
+  Result<Snapshot> Append(Table& table, std::vector<ColumnBatch> batches) {
+    TARN_ASSIGN_OR_RETURN(std::vector<DataFile> files, table.WriteDataFiles(batches));
+    return table.AppendFiles(files);
+  }
+
+  // Every row of a scan as text, in id order.
+  std::vector<std::string> ScanText(Table& table, iceberg::ScanOptions options = {}) {
+    auto scan = TableScan::Open(table, options);
+    EXPECT_THAT(scan, IsOk());
+    std::vector<std::string> rows;
+    if (!scan.ok()) return rows;
+    ColumnBatch batch((*scan)->schema());
+    while (true) {
+      Result<bool> more = (*scan)->Next(&batch);
+      EXPECT_THAT(more, IsOk());
+      if (!more.ok() || !*more) break;
+      for (size_t r = 0; r < batch.num_rows(); ++r) {
+        std::string row;
+        for (size_t c = 0; c < batch.num_columns(); ++c) {
+          if (c > 0) row += "|";
+          if (batch.column(c).IsValid(r)) {
+            FormatValue(batch.column(c), r, &row);
+          } else {
+            row += "null";
+          }
+        }
+        rows.push_back(row);
+      }
+    }
+    std::sort(rows.begin(), rows.end(), [](const std::string& a, const std::string& b) {
+      return std::stoll(a) < std::stoll(b);
+    });
+    return rows;
+  }
+
+  // icebird's reading of the table at its current metadata, as the same text rows.
+  std::vector<std::string> IcebirdText(Table& table) {
+    std::string location = table.metadata_location();
+    std::string file = location.substr(location.rfind('/') + 1);
+    std::string table_url = table.metadata().location;
+    ProcessResult result =
+        RunProcess({"node", std::string(TARN_SOURCE_DIR) + "/tests/support/iceberg_judge.mjs",
+                    table_url, file});
+    nlohmann::json judged = nlohmann::json::parse(result.out, nullptr, false);
+    EXPECT_TRUE(judged.contains("rows")) << result.out << result.err;
+    std::vector<std::string> rows;
+    if (!judged.contains("rows")) return rows;
+    for (const nlohmann::json& r : judged["rows"]) {
+      auto text = [](const nlohmann::json& v) -> std::string {
+        if (v.is_null()) return "null";
+        if (v.is_string()) return v.get<std::string>();
+        return v.dump();
+      };
+      // icebird gives decimals as numbers and timestamps as ISO text.
+      std::string amount = "null";
+      if (!r["amount"].is_null()) {
+        char buf[64];
+        std::snprintf(buf, sizeof(buf), "%.2f", r["amount"].get<double>());
+        amount = buf;
+      }
+      std::string ts = text(r["ts"]);
+      if (ts.ends_with(".000Z")) ts = ts.substr(0, ts.size() - 5);
+      rows.push_back(text(r["id"]) + "|" + text(r["customer"]) + "|" + amount + "|" + ts);
+    }
+    std::sort(rows.begin(), rows.end(), [](const std::string& a, const std::string& b) {
+      return std::stoll(a) < std::stoll(b);
+    });
+    return rows;
+  }
+
+  // python3-avro's structural check of every manifest the table's metadata reaches.
+  nlohmann::json CheckManifests(Table& table) {
+    std::string key = iceberg::KeyForUri(*base_, table.metadata_location()).value();
+    ProcessResult result =
+        RunProcess({"/usr/bin/python3",
+                    std::string(TARN_SOURCE_DIR) + "/tests/support/iceberg_manifest_check.py",
+                    dir_.path() + "/lake/" + key});
+    nlohmann::json out = nlohmann::json::parse(result.out, nullptr, false);
+    EXPECT_FALSE(out.is_discarded()) << result.out << result.err;
+    return out;
+  }
+
+  TempDir dir_;
+  std::shared_ptr<ObjectStore> base_;
+  std::unique_ptr<Database> db_;
+  std::unique_ptr<Catalog> catalog_;
+  Schema schema_;
+};
+
+TEST_F(IcebergTableTest, AppendsAreReadByTarnAndIcebirdAndPassTheAvroCheck) {
+  TableIdentifier id{"sales", "orders"};
+  TARN_ASSERT_OK_AND_ASSIGN(auto table, Table::Create(*catalog_, *base_, id, schema_, {}));
+  EXPECT_TRUE(ScanText(*table).empty());
+  TARN_ASSERT_OK_AND_ASSIGN(Snapshot first, Append(*table, {Rows(0, 500)}));
+  TARN_ASSERT_OK_AND_ASSIGN(Snapshot second, Append(*table, {Rows(500, 300), Rows(800, 200)}));
+  EXPECT_EQ(second.parent_snapshot_id, first.snapshot_id);
+  EXPECT_EQ(second.sequence_number, 2);
+  EXPECT_EQ(second.summary.at("total-records"), "1000");
+  EXPECT_EQ(second.summary.at("added-records"), "500");
+  EXPECT_EQ(second.summary.at("total-data-files"), "2");
+
+  std::vector<std::string> ours = ScanText(*table);
+  ASSERT_EQ(ours.size(), 1000u);
+  EXPECT_EQ(ours[7], "7|null|8.75|2024-01-01T07:00:00");
+  EXPECT_EQ(ours[999], "999|customer 11|1248.75|2024-02-11T15:00:00");
+  EXPECT_EQ(IcebirdText(*table), ours);
+  nlohmann::json check = CheckManifests(*table);
+  EXPECT_EQ(check["problems"], nlohmann::json::array()) << check.dump();
+  EXPECT_EQ(check["data_files"], 3);  // 1 in the first snapshot, 2 in the second
+
+  // A fresh load sees the same; time travel sees the first append only.
+  TARN_ASSERT_OK_AND_ASSIGN(auto again, Table::Load(*catalog_, *base_, id));
+  EXPECT_EQ(ScanText(*again), ours);
+  iceberg::ScanOptions past;
+  past.snapshot_id = first.snapshot_id;
+  EXPECT_EQ(ScanText(*again, past).size(), 500u);
+  past = {};
+  past.as_of_ms = first.timestamp_ms;
+  EXPECT_EQ(ScanText(*again, past).size(), 500u);
+  past = {};
+  past.snapshot_id = 12345;
+  EXPECT_THAT(TableScan::Open(*again, past), StatusIs(StatusCode::kNotFound));
+}
+
+TEST_F(IcebergTableTest, PartitionedTablesPruneAndReadBackEverywhere) {
+  TableIdentifier id{"sales", "by_day"};
+  TARN_ASSERT_OK_AND_ASSIGN(PartitionSpec spec,
+                            iceberg::ParsePartitionSpec("day(ts), bucket(4, id)", schema_));
+  EXPECT_EQ(spec.fields[0].name, "ts_day");
+  EXPECT_EQ(spec.fields[1].name, "id_bucket_4");
+  EXPECT_EQ(spec.fields[1].field_id, 1001);
+  TARN_ASSERT_OK_AND_ASSIGN(auto table, Table::Create(*catalog_, *base_, id, schema_, spec));
+  TARN_ASSERT_OK_AND_ASSIGN(Snapshot snap, Append(*table, {Rows(0, 96)}));  // 4 days
+  EXPECT_EQ(snap.summary.at("changed-partition-count"), "16");              // 4 days x 4 buckets
+  EXPECT_EQ(snap.summary.at("added-data-files"), "16");
+
+  std::vector<std::string> ours = ScanText(*table);
+  ASSERT_EQ(ours.size(), 96u);
+  EXPECT_EQ(IcebirdText(*table), ours);
+  nlohmann::json check = CheckManifests(*table);
+  EXPECT_EQ(check["problems"], nlohmann::json::array()) << check.dump();
+
+  // One day's rows: the other days' files are never opened.
+  iceberg::ScanOptions one_day;
+  one_day.where = "ts >= TIMESTAMP '2024-01-02T00:00:00' AND ts < TIMESTAMP '2024-01-03T00:00:00'";
+  TARN_ASSERT_OK_AND_ASSIGN(auto scan, TableScan::Open(*table, one_day));
+  EXPECT_EQ(scan->files().size(), 4u);
+  EXPECT_EQ(scan->files_skipped(), 12);
+  EXPECT_EQ(ScanText(*table, one_day).size(), 24u);
+  // By column bounds too: ids 90..95 live in the last day's files only.
+  iceberg::ScanOptions ids;
+  ids.where = "id >= 90";
+  ids.columns = {"id"};
+  TARN_ASSERT_OK_AND_ASSIGN(scan, TableScan::Open(*table, ids));
+  EXPECT_LE(scan->files().size(), 4u);
+  EXPECT_EQ(ScanText(*table, ids), (std::vector<std::string>{"90", "91", "92", "93", "94", "95"}));
+}
+
+TEST_F(IcebergTableTest, RegisteredParquetFilesAreAppendedWithTheirMetrics) {
+  TableIdentifier id{"sales", "registered"};
+  TARN_ASSERT_OK_AND_ASSIGN(auto table, Table::Create(*catalog_, *base_, id, schema_, {}));
+  TARN_ASSERT_OK_AND_ASSIGN(std::vector<DataFile> written, table->WriteDataFiles({Rows(0, 50)}));
+  ASSERT_EQ(written.size(), 1u);
+  std::string key = iceberg::KeyForUri(*base_, written[0].file_path).value();
+  TARN_ASSERT_OK_AND_ASSIGN(DataFile described, table->DescribeParquetFile(key));
+  EXPECT_EQ(described.record_count, 50);
+  EXPECT_EQ(described.file_size_in_bytes, written[0].file_size_in_bytes);
+  EXPECT_EQ(described.lower_bounds, written[0].lower_bounds);
+  EXPECT_EQ(described.null_value_counts, written[0].null_value_counts);
+  TARN_ASSERT_OK(table->AppendFiles({described}).status());
+  EXPECT_EQ(ScanText(*table).size(), 50u);
+}
+
+TEST_F(IcebergTableTest, ConcurrentAppendsBothLand) {
+  TableIdentifier id{"sales", "busy"};
+  TARN_ASSERT_OK_AND_ASSIGN(auto a, Table::Create(*catalog_, *base_, id, schema_, {}));
+  TARN_ASSERT_OK_AND_ASSIGN(auto b, Table::Load(*catalog_, *base_, id));
+  TARN_ASSERT_OK(Append(*a, {Rows(0, 10)}).status());
+  // b still holds the old metadata: its first compare-and-swap loses, and it tries again.
+  TARN_ASSERT_OK_AND_ASSIGN(Snapshot snap, Append(*b, {Rows(10, 10)}));
+  EXPECT_EQ(snap.sequence_number, 2);
+  TARN_ASSERT_OK(a->Refresh());
+  EXPECT_EQ(ScanText(*a).size(), 20u);
+  EXPECT_EQ(IcebirdText(*a).size(), 20u);
+  // The lost attempt's files are gone: only referenced metadata files remain.
+  nlohmann::json check = CheckManifests(*a);
+  EXPECT_EQ(check["problems"], nlohmann::json::array()) << check.dump();
+  EXPECT_EQ(check["manifests"], 3);  // snapshot 1: one; snapshot 2: its own and snapshot 1's
+  int avro_files = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir_.path() + "/lake")) {
+    avro_files += entry.path().extension() == ".avro" ? 1 : 0;
+  }
+  EXPECT_EQ(avro_files, 4);  // two manifests and two manifest lists
+}
+
+TEST_F(IcebergTableTest, AFailureAtAnyStepLeavesTheOldOrTheNewTable) {
+  TableIdentifier id{"sales", "faulty"};
+  TARN_ASSERT_OK_AND_ASSIGN(auto setup, Table::Create(*catalog_, *base_, id, schema_, {}));
+  TARN_ASSERT_OK(Append(*setup, {Rows(0, 20)}).status());
+  for (StoreOp op : {StoreOp::kPut, StoreOp::kWrite, StoreOp::kRead, StoreOp::kStat}) {
+    for (FaultTiming timing : {FaultTiming::kBefore, FaultTiming::kAfter}) {
+      for (int64_t n = 1; n <= 12; ++n) {
+        SCOPED_TRACE(std::string(StoreOpName(op)) + " #" + std::to_string(n) +
+                     (timing == FaultTiming::kAfter ? " (applied)" : ""));
+        auto faulty = std::make_shared<FaultInjectingStore>(base_, 7);
+        TARN_ASSERT_OK_AND_ASSIGN(auto before, Table::Load(*catalog_, *base_, id));
+        size_t old_rows = ScanText(*before).size();
+        auto table = Table::Load(*catalog_, *faulty, id);
+        ASSERT_THAT(table, IsOk());
+        faulty->FailNth(op, n, timing);
+        Result<Snapshot> appended = Append(**table, {Rows(1000 + n, 5)});
+        // Whatever happened, the table loads and scans to the old or the new rows.
+        TARN_ASSERT_OK_AND_ASSIGN(auto after, Table::Load(*catalog_, *base_, id));
+        size_t rows = ScanText(*after).size();
+        if (appended.ok()) {
+          EXPECT_EQ(rows, old_rows + 5);
+        } else {
+          EXPECT_TRUE(rows == old_rows || rows == old_rows + 5) << rows;
+        }
+      }
+    }
+  }
+  // Every file the surviving metadata references exists and is well formed.
+  TARN_ASSERT_OK_AND_ASSIGN(auto last, Table::Load(*catalog_, *base_, id));
+  nlohmann::json check = CheckManifests(*last);
+  EXPECT_EQ(check["problems"], nlohmann::json::array()) << check.dump();
+  EXPECT_EQ(IcebirdText(*last), ScanText(*last));
+}
+
+TEST_F(IcebergTableTest, CatalogRowsAreWhatOtherEnginesRead) {
+  TableIdentifier id{"sales", "visible"};
+  TARN_ASSERT_OK_AND_ASSIGN(auto table, Table::Create(*catalog_, *base_, id, schema_, {}));
+  TARN_ASSERT_OK_AND_ASSIGN(
+      QueryResult rows,
+      db_->Execute("SELECT catalog_name, table_namespace, table_name, metadata_location, "
+                   "iceberg_type FROM iceberg_tables"));
+  ASSERT_EQ(rows.rows.size(), 1u);
+  EXPECT_EQ(rows.GetString(0, 0).value(), "lake");
+  EXPECT_EQ(rows.GetString(0, 1).value(), "sales");
+  EXPECT_EQ(rows.GetString(0, 2).value(), "visible");
+  EXPECT_THAT(rows.GetString(0, 3).value(), ::testing::StartsWith("file:///"));
+  EXPECT_THAT(rows.GetString(0, 3).value(), ::testing::EndsWith(".metadata.json"));
+  EXPECT_EQ(rows.GetString(0, 4).value(), "TABLE");
+  TARN_ASSERT_OK_AND_ASSIGN(
+      QueryResult ns, db_->Execute("SELECT namespace, property_key, property_value FROM "
+                                   "iceberg_namespace_properties WHERE catalog_name = 'lake'"));
+  ASSERT_EQ(ns.rows.size(), 1u);
+  EXPECT_EQ(ns.GetString(0, 1).value(), "exists");
+
+  // The compare-and-swap refuses a stale pointer.
+  EXPECT_THAT(catalog_->CommitTable(id, "file:///elsewhere.metadata.json", "file:///x"),
+              StatusIs(StatusCode::kAborted, HasSubstr("changed under this commit")));
+  EXPECT_THAT(catalog_->DropNamespace("sales"),
+              StatusIs(StatusCode::kFailedPrecondition, HasSubstr("not empty")));
+  EXPECT_THAT(catalog_->CreateNamespace("sales"), StatusIs(StatusCode::kAlreadyExists));
+  for (const char* hostile : {"../etc", "a/b", "x y", "", "-rf", "a..b"}) {
+    EXPECT_THAT(catalog_->CreateNamespace(hostile), StatusIs(StatusCode::kInvalidArgument))
+        << hostile;
+  }
+  EXPECT_THAT(TableIdentifier::Parse("nonamespace"), StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(Table::Create(*catalog_, *base_, {"missing", "t"}, schema_, {}),
+              StatusIs(StatusCode::kNotFound, HasSubstr("namespace 'missing'")));
+  EXPECT_THAT(Table::Create(*catalog_, *base_, id, schema_, {}),
+              StatusIs(StatusCode::kAlreadyExists));
+  TARN_ASSERT_OK(catalog_->RenameTable(id, {"sales", "renamed"}));
+  TARN_ASSERT_OK(Table::Load(*catalog_, *base_, {"sales", "renamed"}).status());
+  TARN_ASSERT_OK(catalog_->DropTable({"sales", "renamed"}));
+  TARN_ASSERT_OK(catalog_->DropNamespace("sales"));
+  TARN_ASSERT_OK_AND_ASSIGN(std::vector<std::string> namespaces, catalog_->ListNamespaces());
+  EXPECT_TRUE(namespaces.empty());
+}
+
+}  // namespace
+}  // namespace tarn::testing

@@ -27,6 +27,8 @@ void AddInitCommand(CLI::App& app, const GlobalOptions& global, Action* action);
 void AddInfoCommand(CLI::App& app, const GlobalOptions& global, Action* action);
 void AddConvertCommand(CLI::App& app, Action* action);
 void AddParquetCommand(CLI::App& app, Action* action);
+void AddNamespaceCommand(CLI::App& app, const GlobalOptions& global, Action* action);
+void AddTableCommand(CLI::App& app, const GlobalOptions& global, Action* action);
 
 // Loads tarn.yaml for a command and applies its log settings unless flags override them.
 struct LakeConfig;

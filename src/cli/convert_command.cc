@@ -1,19 +1,14 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 
 #include "cli/commands.h"
 #include "cli/file_location.h"
-#include "columnar/schema_json.h"
-#include "format/parquet/parquet_reader.h"
+#include "cli/row_source.h"
 #include "format/parquet/parquet_writer.h"
 #include "format/text_table.h"
 
 namespace tarn {
 namespace {
-
-enum class FileFormat { kCsv, kJsonLines, kParquet };
 
 struct ConvertOptions {
   std::string input;
@@ -26,72 +21,6 @@ struct ConvertOptions {
   std::string null_marker;
   bool no_header = false;
   std::string rejects;
-};
-
-Result<FileFormat> FormatOf(const std::string& path, const std::string& flag) {
-  std::string name = flag;
-  if (name.empty()) {
-    size_t dot = path.rfind('.');
-    name = dot == std::string::npos ? "" : path.substr(dot + 1);
-  }
-  if (name == "csv" || name == "tsv") return FileFormat::kCsv;
-  if (name == "jsonl" || name == "ndjson" || name == "json") return FileFormat::kJsonLines;
-  if (name == "parquet" || name == "pq") return FileFormat::kParquet;
-  return Status::InvalidArgument("cannot tell the format of '" + path +
-                                 "': name it .csv, .jsonl or .parquet, or pass --from / --to");
-}
-
-Result<std::shared_ptr<const Schema>> LoadSchema(const std::string& spec) {
-  if (spec.empty()) return std::shared_ptr<const Schema>();
-  if (spec.starts_with("@")) {
-    std::ifstream in(spec.substr(1));
-    if (!in) return Status::NotFound("cannot read schema file '" + spec.substr(1) + "'");
-    std::stringstream text;
-    text << in.rdbuf();
-    Result<Schema> schema = SchemaFromIcebergJson(text.str());
-    if (!schema.ok()) return schema.status().WithContext("schema file '" + spec.substr(1) + "'");
-    return std::make_shared<const Schema>(*std::move(schema));
-  }
-  TARN_ASSIGN_OR_RETURN(Schema schema, Schema::Parse(spec));
-  return std::make_shared<const Schema>(std::move(schema));
-}
-
-// Pulls batches from a Parquet or text source.
-constexpr size_t kBatchRows = 65536;  // rows converted at a time
-
-class Source {
- public:
-  virtual ~Source() = default;
-  virtual std::shared_ptr<const Schema> schema() const = 0;
-  virtual Result<bool> Next(ColumnBatch* batch) = 0;
-};
-
-class ParquetSource final : public Source {
- public:
-  explicit ParquetSource(std::unique_ptr<ParquetReader> reader) : reader_(std::move(reader)) {}
-  std::shared_ptr<const Schema> schema() const override { return reader_->schema(); }
-  Result<bool> Next(ColumnBatch* batch) override {
-    while (true) {
-      TARN_ASSIGN_OR_RETURN(size_t rows, reader_->ReadBatch(kBatchRows, batch));
-      if (rows > 0) return true;
-      if (next_ >= reader_->num_row_groups()) return false;
-      TARN_RETURN_IF_ERROR(reader_->StartRowGroup(next_++));
-    }
-  }
-
- private:
-  std::unique_ptr<ParquetReader> reader_;
-  size_t next_ = 0;
-};
-
-class TextSource final : public Source {
- public:
-  explicit TextSource(std::unique_ptr<TextTableReader> reader) : reader_(std::move(reader)) {}
-  std::shared_ptr<const Schema> schema() const override { return reader_->schema(); }
-  Result<bool> Next(ColumnBatch* batch) override { return reader_->Next(kBatchRows, batch); }
-
- private:
-  std::unique_ptr<TextTableReader> reader_;
 };
 
 Status RunConvert(const ConvertOptions& o) {
@@ -128,23 +57,8 @@ Status RunConvert(const ConvertOptions& o) {
     };
   }
 
-  std::unique_ptr<Source> source;
-  TextTableReader* text_reader = nullptr;
-  if (from == FileFormat::kParquet) {
-    if (schema)
-      return Status::InvalidArgument("--schema applies to CSV and JSON lines input, not Parquet");
-    TARN_ASSIGN_OR_RETURN(std::unique_ptr<ParquetReader> reader,
-                          ParquetReader::Open(*in.store, in.key));
-    source = std::make_unique<ParquetSource>(std::move(reader));
-  } else {
-    TARN_ASSIGN_OR_RETURN(
-        std::unique_ptr<TextTableReader> reader,
-        TextTableReader::Open(*in.store, in.key,
-                              from == FileFormat::kCsv ? TextFormat::kCsv : TextFormat::kJsonLines,
-                              text, schema, sink));
-    text_reader = reader.get();
-    source = std::make_unique<TextSource>(std::move(reader));
-  }
+  TARN_ASSIGN_OR_RETURN(std::unique_ptr<RowSource> source,
+                        OpenRowSource(std::move(in), from, text, schema, sink));
 
   std::unique_ptr<ParquetWriter> parquet;
   std::unique_ptr<TextTableWriter> writer;
@@ -181,9 +95,9 @@ Status RunConvert(const ConvertOptions& o) {
   std::printf("Wrote %lld rows to %s%s\n", static_cast<long long>(rows), o.output.c_str(),
               detail.c_str());
   std::printf("Schema: %s\n", source->schema()->ToString().c_str());
-  if (text_reader != nullptr && text_reader->rows_rejected() > 0) {
-    std::printf("Rejected %lld rows into %s\n",
-                static_cast<long long>(text_reader->rows_rejected()), o.rejects.c_str());
+  if (source->rows_rejected() > 0) {
+    std::printf("Rejected %lld rows into %s\n", static_cast<long long>(source->rows_rejected()),
+                o.rejects.c_str());
   }
   return Status::OK();
 }

@@ -25,6 +25,9 @@ int main(int argc, char** argv) {
       "  tarn info                 show and check the lake\n"
       "  tarn convert a.csv a.parquet   convert between CSV, JSON lines and Parquet\n"
       "  tarn parquet inspect a.parquet  look inside a Parquet file\n"
+      "  tarn namespace create sales      a namespace for Iceberg tables\n"
+      "  tarn table create sales.orders --schema 'id:long,amount:decimal(12,2)'\n"
+      "  tarn table append sales.orders orders.csv   then: tarn table scan sales.orders\n"
       "  tarn COMMAND --help       options and examples of one command\n");
 
   tarn::Action action;
@@ -33,6 +36,8 @@ int main(int argc, char** argv) {
   tarn::AddInfoCommand(app, global, &action);
   tarn::AddConvertCommand(app, &action);
   tarn::AddParquetCommand(app, &action);
+  tarn::AddNamespaceCommand(app, global, &action);
+  tarn::AddTableCommand(app, global, &action);
 
   try {
     app.parse(argc, argv);

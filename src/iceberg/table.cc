@@ -77,13 +77,6 @@ void SetMetrics(const Schema& schema, const ParquetFileSummary& summary, DataFil
   }
 }
 
-// One open data file of a partition.
-struct OpenFile {
-  std::unique_ptr<ParquetWriter> writer;
-  std::string key;
-  std::vector<std::optional<Column>> partition;
-};
-
 }  // namespace
 
 Result<std::string> KeyForUri(const ObjectStore& store, std::string_view uri) {
@@ -180,122 +173,134 @@ Status Table::Commit(const TableMetadata& next, std::vector<std::string>* writte
 }
 
 Result<std::vector<DataFile>> Table::WriteDataFiles(const std::vector<ColumnBatch>& batches) {
-  const Schema& schema = metadata_.schema();
-  const PartitionSpec& spec = metadata_.spec();
-  TARN_ASSIGN_OR_RETURN(std::vector<DataType> partition_types, PartitionTypes(spec, schema));
-  auto table_schema = std::make_shared<const Schema>(schema);
-  ParquetWriterOptions parquet = options_.parquet;
-  parquet.key_value_metadata.emplace_back("iceberg.schema",
-                                          SchemaToIcebergJson(schema, metadata_.current_schema_id));
-  std::vector<Transform> transforms;
-  std::vector<int> sources;
-  for (const PartitionField& f : spec.fields) {
-    transforms.push_back(Transform::Parse(f.transform).value());
+  DataWriter writer(*this);
+  for (const ColumnBatch& batch : batches) TARN_RETURN_IF_ERROR(writer.Write(batch));
+  return writer.Finish();
+}
+
+DataWriter::DataWriter(Table& table)
+    : table_(table), schema_(std::make_shared<const Schema>(table.metadata().schema())) {
+  const TableMetadata& m = table.metadata();
+  spec_ = m.spec();
+  parquet_ = table.options().parquet;
+  parquet_.key_value_metadata.emplace_back("iceberg.schema",
+                                           SchemaToIcebergJson(*schema_, m.current_schema_id));
+  for (const PartitionField& f : spec_.fields) {
+    transforms_.push_back(Transform::Parse(f.transform).value_or(Transform{Transform::kVoid, 0}));
     int source = -1;
-    for (size_t i = 0; i < schema.num_fields(); ++i) {
-      if (schema.field(i).id == f.source_id) source = static_cast<int>(i);
+    for (size_t i = 0; i < schema_->num_fields(); ++i) {
+      if (schema_->field(i).id == f.source_id) source = static_cast<int>(i);
     }
-    sources.push_back(source);
+    sources_.push_back(source);
   }
+}
 
-  std::map<std::string, OpenFile> open;  // by partition path
-  std::vector<DataFile> done;
-  auto close = [&](OpenFile& file) -> Status {
-    TARN_ASSIGN_OR_RETURN(ParquetFileSummary summary, file.writer->Close());
-    DataFile d;
-    d.file_path = store_.Uri(file.key);
-    d.spec_id = spec.spec_id;
-    d.partition = file.partition;
-    SetMetrics(schema, summary, &d);
-    done.push_back(std::move(d));
-    return Status::OK();
-  };
-  auto abort_all = [&]() {
-    for (auto& [path, file] : open) {
-      if (file.writer != nullptr) file.writer->Abort();
-    }
-    for (const DataFile& d : done) (void)store_.Delete(KeyForUri(store_, d.file_path).value());
-  };
+DataWriter::~DataWriter() {
+  if (!finished_) Abort();
+}
 
-  for (const ColumnBatch& input : batches) {
-    // Columns by name, in the table's order.
-    ColumnBatch batch(table_schema);
-    std::vector<int> from;
-    for (const Field& f : schema.fields()) {
-      int i = input.schema()->FindField(f.name);
-      if (i < 0 && f.required) {
-        abort_all();
-        return Status::InvalidArgument("the rows lack required column '" + f.name + "' of " +
-                                       id_.ToString());
-      }
-      if (i >= 0 && !(input.schema()->field(static_cast<size_t>(i)).type == f.type)) {
-        abort_all();
-        return Status::InvalidArgument(
-            "column '" + f.name + "' is " +
-            input.schema()->field(static_cast<size_t>(i)).type.ToString() + ", the table's is " +
-            f.type.ToString());
-      }
-      from.push_back(i);
+void DataWriter::Abort() {
+  for (auto& [path, file] : open_) {
+    if (file.writer != nullptr) file.writer->Abort();
+  }
+  open_.clear();
+  for (const DataFile& d : done_) {
+    Result<std::string> key = KeyForUri(table_.store(), d.file_path);
+    if (key.ok()) (void)table_.store().Delete(*key);
+  }
+  done_.clear();
+  finished_ = true;
+}
+
+Status DataWriter::Write(const ColumnBatch& input) {
+  if (finished_) return Status::FailedPrecondition("the data writer is finished");
+  Status status = WriteBatch(input);
+  if (!status.ok()) Abort();
+  return status;
+}
+
+Status DataWriter::WriteBatch(const ColumnBatch& input) {
+  const Schema& schema = *schema_;
+  // The table's columns by name.
+  std::vector<int> from;
+  for (const Field& f : schema.fields()) {
+    int i = input.schema()->FindField(f.name);
+    if (i < 0 && f.required) {
+      return Status::InvalidArgument("the rows lack required column '" + f.name + "' of " +
+                                     table_.id().ToString());
     }
-    // Rows grouped by partition.
-    std::map<std::string, std::pair<std::vector<std::optional<Column>>, std::vector<size_t>>>
-        groups;
-    for (size_t r = 0; r < input.num_rows(); ++r) {
-      std::vector<std::optional<Column>> values;
-      for (size_t p = 0; p < transforms.size(); ++p) {
-        int f = from[static_cast<size_t>(sources[p])];
-        if (f < 0) {
-          values.push_back(std::nullopt);
+    if (i >= 0 && !(input.schema()->field(static_cast<size_t>(i)).type == f.type)) {
+      return Status::InvalidArgument("column '" + f.name + "' is " +
+                                     input.schema()->field(static_cast<size_t>(i)).type.ToString() +
+                                     ", the table's is " + f.type.ToString());
+    }
+    from.push_back(i);
+  }
+  // Rows grouped by partition.
+  std::map<std::string, std::pair<std::vector<std::optional<Column>>, std::vector<size_t>>> groups;
+  for (size_t r = 0; r < input.num_rows(); ++r) {
+    std::vector<std::optional<Column>> values;
+    for (size_t p = 0; p < transforms_.size(); ++p) {
+      int f = sources_[p] < 0 ? -1 : from[static_cast<size_t>(sources_[p])];
+      if (f < 0) {
+        values.push_back(std::nullopt);
+      } else {
+        values.push_back(transforms_[p].Apply(input.column(static_cast<size_t>(f)), r));
+      }
+    }
+    std::string path = PartitionPath(spec_, values);
+    auto& group = groups[path];
+    if (group.second.empty()) group.first = std::move(values);
+    group.second.push_back(r);
+  }
+  ColumnBatch batch(schema_);
+  for (auto& [path, group] : groups) {
+    batch.Clear();
+    for (size_t c = 0; c < schema.num_fields(); ++c) {
+      for (size_t r : group.second) {
+        if (from[c] < 0) {
+          batch.column(c).AppendNull();
         } else {
-          values.push_back(transforms[p].Apply(input.column(static_cast<size_t>(f)), r));
+          batch.column(c).AppendFrom(input.column(static_cast<size_t>(from[c])), r);
         }
-      }
-      std::string path = PartitionPath(spec, values);
-      auto& group = groups[path];
-      if (group.second.empty()) group.first = std::move(values);
-      group.second.push_back(r);
-    }
-    for (auto& [path, group] : groups) {
-      batch.Clear();
-      for (size_t c = 0; c < schema.num_fields(); ++c) {
-        for (size_t r : group.second) {
-          if (from[c] < 0) {
-            batch.column(c).AppendNull();
-          } else {
-            batch.column(c).AppendFrom(input.column(static_cast<size_t>(from[c])), r);
-          }
-        }
-      }
-      auto it = open.find(path);
-      if (it == open.end()) {
-        OpenFile file;
-        file.key = location_key_ + "/data/" + path + RandomUuid() + ".parquet";
-        file.partition = group.first;
-        Result<std::unique_ptr<ParquetWriter>> writer =
-            ParquetWriter::Open(store_, file.key, table_schema, parquet);
-        if (!writer.ok()) {
-          abort_all();
-          return writer.status();
-        }
-        file.writer = std::move(writer).value();
-        it = open.emplace(path, std::move(file)).first;
-      }
-      Status status = it->second.writer->Write(batch);
-      if (!status.ok()) {
-        abort_all();
-        return status.WithContext("writing " + id_.ToString());
       }
     }
+    auto it = open_.find(path);
+    if (it == open_.end()) {
+      OpenFile file;
+      file.key = KeyForUri(table_.store(), table_.metadata().location).value_or("") + "/data/" +
+                 path + RandomUuid() + ".parquet";
+      file.partition = group.first;
+      TARN_ASSIGN_OR_RETURN(file.writer,
+                            ParquetWriter::Open(table_.store(), file.key, schema_, parquet_));
+      it = open_.emplace(path, std::move(file)).first;
+    }
+    Status status = it->second.writer->Write(batch);
+    if (!status.ok()) return status.WithContext("writing " + table_.id().ToString());
   }
-  for (auto& [path, file] : open) {
-    Status status = close(file);
+  rows_ += static_cast<int64_t>(input.num_rows());
+  return Status::OK();
+}
+
+Result<std::vector<DataFile>> DataWriter::Finish() {
+  if (finished_) return Status::FailedPrecondition("the data writer is finished");
+  for (auto& [path, file] : open_) {
+    Result<ParquetFileSummary> summary = file.writer->Close();
     file.writer.reset();  // closed, or failed and discarded
-    if (!status.ok()) {
-      abort_all();
-      return status;
+    if (!summary.ok()) {
+      Abort();
+      return summary.status();
     }
+    DataFile d;
+    d.file_path = table_.store().Uri(file.key);
+    d.spec_id = spec_.spec_id;
+    d.partition = file.partition;
+    SetMetrics(*schema_, *summary, &d);
+    done_.push_back(std::move(d));
   }
-  return done;
+  open_.clear();
+  finished_ = true;
+  return std::move(done_);
 }
 
 Result<DataFile> Table::DescribeParquetFile(const std::string& key) {

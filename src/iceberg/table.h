@@ -20,6 +20,7 @@
 #include "format/parquet/parquet_writer.h"
 #include "iceberg/catalog.h"
 #include "iceberg/manifest.h"
+#include "iceberg/partition.h"
 #include "iceberg/table_metadata.h"
 #include "store/object_store.h"
 
@@ -84,6 +85,46 @@ class Table {
   TableMetadata metadata_;
   std::string metadata_location_;
   std::string location_key_;  // the table location as a store key
+};
+
+// Writes rows as Parquet data files of a table's current schema and partition spec, one file
+// per partition, in memory bounded by a row group per open partition. Nothing is committed:
+// pass the files to Table::AppendFiles. Destroying an unfinished writer removes its files.
+class DataWriter {
+ public:
+  explicit DataWriter(Table& table);
+  ~DataWriter();
+  DataWriter(const DataWriter&) = delete;
+  DataWriter& operator=(const DataWriter&) = delete;
+
+  // Columns match the table's by name (extra columns are ignored, missing optional ones are
+  // null). kInvalidArgument for a type mismatch or a missing required column; after an error
+  // the writer has removed its files.
+  Status Write(const ColumnBatch& batch);
+  int64_t rows() const { return rows_; }
+  // Closes every file and describes each with its metrics.
+  Result<std::vector<DataFile>> Finish();
+  // Removes every file written so far.
+  void Abort();
+
+ private:
+  struct OpenFile {
+    std::unique_ptr<ParquetWriter> writer;
+    std::string key;
+    std::vector<std::optional<Column>> partition;
+  };
+  Status WriteBatch(const ColumnBatch& batch);
+
+  Table& table_;
+  std::shared_ptr<const Schema> schema_;
+  PartitionSpec spec_;
+  ParquetWriterOptions parquet_;
+  std::vector<Transform> transforms_;
+  std::vector<int> sources_;              // each partition field's source column in schema_, or -1
+  std::map<std::string, OpenFile> open_;  // by partition path
+  std::vector<DataFile> done_;
+  int64_t rows_ = 0;
+  bool finished_ = false;
 };
 
 }  // namespace tarn::iceberg

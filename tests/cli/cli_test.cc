@@ -258,3 +258,73 @@ TEST_F(FileCommandsTest, ParquetRoundTripsThroughCsvAndJsonLines) {
 
 }  // namespace
 }  // namespace tarn::testing
+
+namespace tarn::testing {
+namespace {
+
+class TableCommandsTest : public CliTest {
+ protected:
+  void SetUp() override { ASSERT_EQ(Tarn({"init"}).exit_code, 0); }
+};
+
+TEST_F(TableCommandsTest, CreateAppendScanShowAndHistory) {
+  ASSERT_EQ(Tarn({"namespace", "create", "sales"}).exit_code, 0);
+  ProcessResult create = Tarn({"table", "create", "sales.orders", "--schema",
+                               "id:long,customer:string?,amount:decimal(12,2)?,ts:timestamp",
+                               "--partition", "day(ts)"});
+  ASSERT_EQ(create.exit_code, 0) << create.err;
+  EXPECT_THAT(create.out, HasSubstr("Created sales.orders at file:///"));
+  Write("a.csv",
+        "id,customer,amount,ts\n1,ann,10.50,2024-01-01T10:00:00\n2,,3.25,2024-01-02T11:00:00\n");
+  Write("b.jsonl", "{\"id\": 3, \"customer\": \"bob\", \"ts\": \"2024-01-03T00:00:00\"}\n");
+  ProcessResult append = Tarn({"table", "append", "sales.orders", "a.csv", "b.jsonl"});
+  ASSERT_EQ(append.exit_code, 0) << append.err;
+  EXPECT_THAT(append.out, HasSubstr("Appended 3 rows in 3 files to sales.orders"));
+
+  ProcessResult scan = Tarn({"table", "scan", "sales.orders", "--where",
+                             "ts >= TIMESTAMP '2024-01-02T00:00:00'", "--columns", "id,customer"});
+  ASSERT_EQ(scan.exit_code, 0) << scan.err;
+  // Rows come file by file; each day is its own file.
+  EXPECT_THAT(scan.out, HasSubstr("id,customer\n"));
+  EXPECT_THAT(scan.out, HasSubstr("2,\n"));
+  EXPECT_THAT(scan.out, HasSubstr("3,bob\n"));
+  EXPECT_THAT(scan.out, ::testing::Not(HasSubstr("ann")));
+  EXPECT_THAT(scan.err, HasSubstr("skipped 1"));
+  ProcessResult jsonl =
+      Tarn({"table", "scan", "sales.orders", "--format", "jsonl", "--where", "id = 1"});
+  EXPECT_EQ(
+      jsonl.out,
+      "{\"id\":1,\"customer\":\"ann\",\"amount\":\"10.50\",\"ts\":\"2024-01-01T10:00:00\"}\n");
+
+  ProcessResult show = Tarn({"table", "show", "sales.orders"});
+  EXPECT_THAT(show.out, HasSubstr("partitioned  day(ts) as ts_day"));
+  EXPECT_THAT(show.out, HasSubstr("rows         3 in 3 data files"));
+  ProcessResult history = Tarn({"table", "history", "sales.orders"});
+  EXPECT_THAT(history.out, HasSubstr("append"));
+  EXPECT_THAT(history.out, HasSubstr("(current)"));
+  ProcessResult schema = Tarn({"table", "schema", "sales.orders"});
+  EXPECT_THAT(schema.out, HasSubstr("4  ts"));
+
+  // Mistakes are named.
+  ProcessResult bad = Tarn({"table", "scan", "sales.orders", "--where", "nope = 1"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("nope"));
+  Write("wrong.csv", "id,customer,amount,ts\nx,ann,1,2024-01-01T00:00:00\n");
+  ProcessResult wrong = Tarn({"table", "append", "sales.orders", "wrong.csv"});
+  EXPECT_NE(wrong.exit_code, 0);
+  EXPECT_THAT(wrong.err, HasSubstr("wrong.csv"));
+  EXPECT_THAT(Tarn({"table", "show", "sales.nothing"}).err, HasSubstr("does not exist"));
+  EXPECT_NE(Tarn({"namespace", "drop", "sales"}).exit_code, 0);  // not empty
+
+  ProcessResult drop = Tarn({"table", "drop", "sales.orders", "--purge"});
+  ASSERT_EQ(drop.exit_code, 0) << drop.err;
+  size_t left = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(Path("lake/warehouse"))) {
+    left += e.is_regular_file() ? 1 : 0;
+  }
+  EXPECT_EQ(left, 0u);
+  EXPECT_EQ(Tarn({"namespace", "drop", "sales"}).exit_code, 0);
+}
+
+}  // namespace
+}  // namespace tarn::testing

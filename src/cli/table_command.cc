@@ -237,6 +237,18 @@ Status RunTable(const GlobalOptions& global, const std::string& verb, const Tabl
   if (verb == "history") return History(*table);
   if (verb == "append") return Append(*table, o);
   if (verb == "scan") return Scan(*table, o);
+  if (verb == "delete") {
+    if (o.where.empty()) return Status::InvalidArgument("--where is required");
+    TARN_ASSIGN_OR_RETURN(iceberg::Table::DeleteResult deleted, table->DeleteWhere(o.where));
+    if (!deleted.snapshot) {
+      std::printf("No rows of %s match: nothing deleted\n", id.ToString().c_str());
+      return Status::OK();
+    }
+    std::printf("Deleted %lld rows in %lld data files of %s: snapshot %lld\n",
+                static_cast<long long>(deleted.rows), static_cast<long long>(deleted.data_files),
+                id.ToString().c_str(), static_cast<long long>(deleted.snapshot->snapshot_id));
+    return Status::OK();
+  }
   // drop
   std::string prefix = iceberg::KeyForUri(*lake.store, table->metadata().location).value_or("");
   TARN_RETURN_IF_ERROR(catalog.DropTable(id));
@@ -268,6 +280,7 @@ void AddTableCommand(CLI::App& app, const GlobalOptions& global, Action* action)
       "  tarn table append sales.orders orders-2024-01.csv more.parquet\n"
       "  tarn table scan sales.orders --columns id,amount --where \"amount > 100\" --limit 10\n"
       "  tarn table scan sales.orders --as-of 2024-01-02T00:00:00Z --format jsonl\n"
+      "  tarn table delete sales.orders --where \"customer = 'ann'\"\n"
       "  tarn table history sales.orders\n");
   auto o = std::make_shared<TableOptions>();
   struct Verb {
@@ -279,7 +292,9 @@ void AddTableCommand(CLI::App& app, const GlobalOptions& global, Action* action)
         Verb{"show", "Location, snapshot, size, partitioning and schema"},
         Verb{"schema", "Columns with their field ids"}, Verb{"history", "Snapshots, oldest first"},
         Verb{"append", "Append rows from CSV, JSON lines or Parquet files"},
-        Verb{"scan", "Print rows (CSV or JSON lines)"}, Verb{"drop", "Drop a table"}}) {
+        Verb{"scan", "Print rows (CSV or JSON lines)"},
+        Verb{"delete", "Delete the rows matching --where (position deletes)"},
+        Verb{"drop", "Drop a table"}}) {
     std::string v = verb.name;
     CLI::App* sub = cmd->add_subcommand(v, verb.help);
     if (v == "list") {
@@ -306,6 +321,10 @@ void AddTableCommand(CLI::App& app, const GlobalOptions& global, Action* action)
       sub->add_option("--as-of", o->as_of, "Read the table as it was at this time (ISO 8601)");
       sub->add_option("--format", o->format, "csv or jsonl")->capture_default_str();
       sub->add_option("--limit", o->limit, "At most this many rows");
+    }
+    if (v == "delete") {
+      sub->add_option("--where", o->where, "The rows to delete, e.g. \"customer_id = 42\"")
+          ->required();
     }
     if (v == "drop") sub->add_flag("--purge", o->purge, "Also remove the table's files");
     sub->callback(

@@ -1,5 +1,8 @@
 #include "iceberg/scan.h"
 
+#include <algorithm>
+#include <functional>
+
 #include "iceberg/partition.h"
 #include "iceberg/values.h"
 
@@ -60,6 +63,77 @@ FileStats StatsOf(const DataFile& file, const Schema& schema, const PartitionSpe
   return out;
 }
 
+constexpr int32_t kFilePathId = 2147483546;  // position delete files: file_path
+constexpr int32_t kPosId = 2147483545;       // and pos
+
+bool SamePartition(const DataFile& a, const DataFile& b) {
+  if (a.spec_id != b.spec_id || a.partition.size() != b.partition.size()) return false;
+  for (size_t i = 0; i < a.partition.size(); ++i) {
+    if (a.partition[i].has_value() != b.partition[i].has_value()) return false;
+    if (a.partition[i] && CompareValues(*a.partition[i], *b.partition[i]) != 0) return false;
+  }
+  return true;
+}
+
+// Whether position delete file `del` may hold positions of the data file at `path`.
+bool MayReference(const DataFile& del, const std::string& path) {
+  if (del.referenced_data_file) return *del.referenced_data_file == path;
+  auto lower = del.lower_bounds.find(kFilePathId);
+  auto upper = del.upper_bounds.find(kFilePathId);
+  if (lower != del.lower_bounds.end() && path < lower->second) return false;
+  if (upper != del.upper_bounds.end() && path.substr(0, upper->second.size()) > upper->second) {
+    return false;
+  }
+  return true;
+}
+
+// A key of the values of `columns` at `row`: each length-prefixed, "\xff" for null.
+std::string RowKey(const ColumnBatch& batch, const std::vector<size_t>& columns, size_t row) {
+  std::string key;
+  for (size_t c : columns) {
+    const Column& column = batch.column(c);
+    if (!column.IsValid(row)) {
+      key.push_back('\xff');
+      continue;
+    }
+    std::string v = SerializeValue(column, row);
+    uint32_t n = static_cast<uint32_t>(v.size());
+    key.append(reinterpret_cast<const char*>(&n), 4);
+    key += v;
+  }
+  return key;
+}
+
+// Every row of the columns with field ids `ids` of a Parquet file, in that order.
+Status ReadColumnsById(ObjectStore& store, const std::string& uri, const std::vector<int32_t>& ids,
+                       const std::function<Status(const ColumnBatch&)>& fn) {
+  TARN_ASSIGN_OR_RETURN(std::string key, KeyForUri(store, uri));
+  TARN_ASSIGN_OR_RETURN(std::unique_ptr<ParquetReader> reader, ParquetReader::Open(store, key));
+  std::vector<std::string> names;
+  for (int32_t id : ids) {
+    std::string name;
+    for (const Field& f : reader->schema()->fields()) {
+      if (f.id == id) name = f.name;
+    }
+    if (name.empty()) {
+      return Status::Corruption("delete file '" + uri + "' lacks the column of field id " +
+                                std::to_string(id));
+    }
+    names.push_back(name);
+  }
+  TARN_RETURN_IF_ERROR(reader->Select(names));
+  ColumnBatch batch(reader->selected_schema());
+  for (size_t g = 0; g < reader->num_row_groups(); ++g) {
+    TARN_RETURN_IF_ERROR(reader->StartRowGroup(g));
+    while (true) {
+      TARN_ASSIGN_OR_RETURN(size_t rows, reader->ReadBatch(65536, &batch));
+      if (rows == 0) break;
+      TARN_RETURN_IF_ERROR(fn(batch));
+    }
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 Result<std::unique_ptr<TableScan>> TableScan::Open(Table& table, ScanOptions options) {
@@ -112,17 +186,16 @@ Result<std::unique_ptr<TableScan>> TableScan::Open(Table& table, ScanOptions opt
   scan->needed_ = std::make_shared<const Schema>(needed);
   if (snapshot == nullptr) return scan;
 
-  // Plan: every live data file whose metadata allows a match.
+  // Plan: every live data file whose metadata allows a match, and every live delete file.
   TARN_ASSIGN_OR_RETURN(std::vector<ManifestFile> manifests, table.Manifests(*snapshot));
   for (const ManifestFile& manifest : manifests) {
     TARN_ASSIGN_OR_RETURN(std::vector<ManifestEntry> entries, table.ManifestEntries(manifest));
     for (ManifestEntry& e : entries) {
       if (e.status == EntryStatus::kDeleted) continue;
-      if (manifest.content != 0 || e.file.content != FileContent::kData) {
-        return Status::NotImplemented(table.id().ToString() +
-                                      " has row-level delete files, which tarn does not apply "
-                                      "yet: '" +
-                                      e.file.file_path + "'");
+      if (e.file.content != FileContent::kData) {
+        scan->delete_sequence_.push_back(e.sequence_number.value_or(0));
+        scan->delete_files_.push_back(std::move(e.file));
+        continue;
       }
       if (scan->where_) {
         FileStats stats = StatsOf(e.file, *schema, m.SpecById(manifest.partition_spec_id));
@@ -136,13 +209,84 @@ Result<std::unique_ptr<TableScan>> TableScan::Open(Table& table, ScanOptions opt
           continue;
         }
       }
-      scan->files_.push_back(std::move(e.file));
+      scan->tasks_.push_back({std::move(e.file), e.sequence_number.value_or(0), {}});
     }
   }
+  // Which deletes apply to which data file.
+  std::set<int32_t> equality_ids;
+  for (ScanTask& task : scan->tasks_) {
+    for (size_t d = 0; d < scan->delete_files_.size(); ++d) {
+      const DataFile& del = scan->delete_files_[d];
+      int64_t seq = scan->delete_sequence_[d];
+      bool applies = false;
+      if (del.content == FileContent::kPositionDeletes) {
+        applies = seq >= task.sequence_number && SamePartition(del, task.file) &&
+                  MayReference(del, task.file.file_path);
+      } else {
+        const PartitionSpec* spec = m.SpecById(del.spec_id);
+        bool global = spec == nullptr || spec->unpartitioned();
+        applies = seq > task.sequence_number && (global || SamePartition(del, task.file));
+        if (applies) equality_ids.insert(del.equality_ids.begin(), del.equality_ids.end());
+      }
+      if (applies) task.deletes.push_back(d);
+    }
+  }
+  // Equality deletes compare columns that the output may not include: read them too.
+  for (int32_t id : equality_ids) {
+    bool have = false;
+    for (const Field& f : needed) have = have || f.id == id;
+    if (have) continue;
+    const Field* field = nullptr;
+    for (const Field& f : schema->fields()) {
+      if (f.id == id) field = &f;
+    }
+    if (field == nullptr) {
+      return Status::NotImplemented(table.id().ToString() + ": an equality delete file compares " +
+                                    "field id " + std::to_string(id) +
+                                    ", which the schema no longer has");
+    }
+    needed.push_back(*field);
+  }
+  scan->needed_ = std::make_shared<const Schema>(needed);
   return scan;
 }
 
-Status TableScan::OpenFile(const DataFile& file) {
+Status TableScan::LoadDeletes(const ScanTask& task) {
+  deleted_.clear();
+  equality_.clear();
+  for (size_t d : task.deletes) {
+    const DataFile& del = delete_files_[d];
+    if (del.content == FileContent::kPositionDeletes) {
+      TARN_RETURN_IF_ERROR(ReadColumnsById(
+          table_.store(), del.file_path, {kFilePathId, kPosId}, [&](const ColumnBatch& b) {
+            for (size_t r = 0; r < b.num_rows(); ++r) {
+              if (b.column(0).IsValid(r) && b.column(1).IsValid(r) &&
+                  b.column(0).GetBytes(r) == task.file.file_path) {
+                deleted_.push_back(b.column(1).GetInt64(r));
+              }
+            }
+            return Status::OK();
+          }));
+      continue;
+    }
+    std::set<std::string> keys;
+    std::vector<size_t> all;
+    for (size_t i = 0; i < del.equality_ids.size(); ++i) all.push_back(i);
+    TARN_RETURN_IF_ERROR(
+        ReadColumnsById(table_.store(), del.file_path, del.equality_ids, [&](const ColumnBatch& b) {
+          for (size_t r = 0; r < b.num_rows(); ++r) keys.insert(RowKey(b, all, r));
+          return Status::OK();
+        }));
+    equality_.emplace_back(del.equality_ids, std::move(keys));
+  }
+  std::sort(deleted_.begin(), deleted_.end());
+  deleted_.erase(std::unique(deleted_.begin(), deleted_.end()), deleted_.end());
+  return Status::OK();
+}
+
+Status TableScan::OpenFile(const ScanTask& task) {
+  const DataFile& file = task.file;
+  TARN_RETURN_IF_ERROR(LoadDeletes(task));
   TARN_ASSIGN_OR_RETURN(std::string key, KeyForUri(table_.store(), file.file_path));
   TARN_ASSIGN_OR_RETURN(reader_, ParquetReader::Open(table_.store(), key));
   // Columns by field id; a file written before a column was added lacks it.
@@ -170,6 +314,7 @@ Status TableScan::OpenFile(const DataFile& file) {
   TARN_RETURN_IF_ERROR(reader_->Select(select));
   group_ = 0;
   group_open_ = false;
+  file_row_ = 0;
   return Status::OK();
 }
 
@@ -195,6 +340,7 @@ Result<bool> TableScan::ReadFileBatch() {
           return it == stats.end() ? nullptr : &it->second;
         });
         if (!might) {
+          file_row_ += reader_->metadata().row_groups[group_].num_rows;
           ++group_;
           continue;
         }
@@ -208,6 +354,8 @@ Result<bool> TableScan::ReadFileBatch() {
       ++group_;
       continue;
     }
+    batch_first_row_ = file_row_;
+    file_row_ += static_cast<int64_t>(rows);
     // In the needed schema's order, nulls for absent columns.
     read_ = ColumnBatch(needed_);
     for (size_t i = 0; i < needed_->num_fields(); ++i) {
@@ -223,10 +371,11 @@ Result<bool> TableScan::ReadFileBatch() {
 
 Result<bool> TableScan::Next(ColumnBatch* batch) {
   *batch = ColumnBatch(output_);
+  positions_.clear();
   while (true) {
     if (reader_ == nullptr) {
-      if (next_file_ >= files_.size()) return false;
-      TARN_RETURN_IF_ERROR(OpenFile(files_[next_file_++]));
+      if (next_file_ >= tasks_.size()) return false;
+      TARN_RETURN_IF_ERROR(OpenFile(tasks_[next_file_++]));
     }
     TARN_ASSIGN_OR_RETURN(bool more, ReadFileBatch());
     if (!more) {
@@ -238,9 +387,31 @@ Result<bool> TableScan::Next(ColumnBatch* batch) {
     if (where_) {
       TARN_ASSIGN_OR_RETURN(keep, where_->Evaluate(read_));
     }
+    if (!deleted_.empty()) {
+      auto it = std::lower_bound(deleted_.begin(), deleted_.end(), batch_first_row_);
+      for (; it != deleted_.end() && *it < batch_first_row_ + static_cast<int64_t>(rows); ++it) {
+        keep[static_cast<size_t>(*it - batch_first_row_)] = 0;
+      }
+    }
+    for (const auto& [ids, keys] : equality_) {
+      std::vector<size_t> columns;
+      for (int32_t id : ids) {
+        for (size_t c = 0; c < needed_->num_fields(); ++c) {
+          if (needed_->field(c).id == id) columns.push_back(c);
+        }
+      }
+      for (size_t r = 0; r < rows; ++r) {
+        if (keep[r] && keys.count(RowKey(read_, columns, r))) keep[r] = 0;
+      }
+    }
     size_t kept = 0;
     for (uint8_t k : keep) kept += k;
     if (kept == 0) continue;
+    if (options_.row_positions) {
+      for (size_t r = 0; r < rows; ++r) {
+        if (keep[r]) positions_.push_back(batch_first_row_ + static_cast<int64_t>(r));
+      }
+    }
     for (size_t c = 0; c < output_->num_fields(); ++c) {
       if (kept == rows) {
         batch->column(c) = std::move(read_.column(c));

@@ -2,13 +2,16 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <map>
+#include <set>
 
 #include "base/random.h"
 #include "columnar/schema_json.h"
 #include "columnar/value_text.h"
 #include "format/parquet/parquet_reader.h"
 #include "iceberg/partition.h"
+#include "iceberg/scan.h"
 #include "iceberg/values.h"
 
 namespace tarn::iceberg {
@@ -386,10 +389,19 @@ Result<std::vector<ManifestEntry>> Table::ManifestEntries(const ManifestFile& ma
 
 Result<Snapshot> Table::AppendFiles(const std::vector<DataFile>& files) {
   if (files.empty()) return Status::InvalidArgument("nothing to append");
+  return CommitNewFiles(files, nullptr);
+}
+
+Result<Snapshot> Table::CommitNewFiles(const std::vector<DataFile>& files,
+                                       const std::function<Status()>& validate) {
+  const bool deletes = files.front().content != FileContent::kData;
+  const bool positional = files.front().content == FileContent::kPositionDeletes;
+  const char* operation = deletes ? "delete" : "append";
   Status last;
   for (int attempt = 0; attempt < options_.commit_attempts; ++attempt) {
     if (attempt > 0) {
       TARN_RETURN_IF_ERROR(Refresh());
+      if (validate) TARN_RETURN_IF_ERROR(validate());
       options_.clock->SleepForMicros(int64_t{20000} << attempt);
     }
     const TableMetadata& base = metadata_;
@@ -407,6 +419,7 @@ Result<Snapshot> Table::AppendFiles(const std::vector<DataFile>& files) {
     // The new manifest.
     std::vector<ManifestEntry> entries;
     int64_t added_records = 0, added_size = 0;
+    const int32_t spec_id = files.front().spec_id;
     std::map<std::string, int> partitions;
     for (const DataFile& f : files) {
       ManifestEntry e;
@@ -417,8 +430,11 @@ Result<Snapshot> Table::AppendFiles(const std::vector<DataFile>& files) {
       added_records += f.record_count;
       added_size += f.file_size_in_bytes;
       partitions[PartitionPath(spec, f.partition)] = 1;
+      if (f.content != files.front().content || f.spec_id != spec_id) {
+        return Status::InvalidArgument("one commit adds files of one kind and one spec");
+      }
     }
-    ManifestContext context{&base.schema(), base.current_schema_id, &spec, types, 0};
+    ManifestContext context{&base.schema(), base.current_schema_id, &spec, types, deletes ? 1 : 0};
     ManifestFile listed;
     TARN_ASSIGN_OR_RETURN(std::string manifest,
                           WriteManifest(context, entries, snapshot_id, sequence, &listed));
@@ -471,19 +487,28 @@ Result<Snapshot> Table::AppendFiles(const std::vector<DataFile>& files) {
     snap.schema_id = base.current_schema_id;
     auto carried = [&](const char* key) { return parent ? parent->SummaryCount(key) : 0; };
     snap.summary = {
-        {"operation", "append"},
-        {"added-data-files", std::to_string(files.size())},
-        {"added-records", std::to_string(added_records)},
+        {"operation", operation},
         {"added-files-size", std::to_string(added_size)},
         {"changed-partition-count", std::to_string(partitions.size())},
         {"total-data-files", std::to_string(total_files)},
         {"total-records", std::to_string(total_records)},
         {"total-files-size", std::to_string(carried("total-files-size") + added_size)},
         {"total-delete-files", std::to_string(total_deletes)},
-        {"total-position-deletes", std::to_string(carried("total-position-deletes"))},
-        {"total-equality-deletes", std::to_string(carried("total-equality-deletes"))},
+        {"total-position-deletes",
+         std::to_string(carried("total-position-deletes") + (positional ? added_records : 0))},
+        {"total-equality-deletes", std::to_string(carried("total-equality-deletes") +
+                                                  (deletes && !positional ? added_records : 0))},
         {"engine-name", "tarn"},
     };
+    if (deletes) {
+      const char* kind = positional ? "position" : "equality";
+      snap.summary["added-delete-files"] = std::to_string(files.size());
+      snap.summary[std::string("added-") + kind + "-delete-files"] = std::to_string(files.size());
+      snap.summary[std::string("added-") + kind + "-deletes"] = std::to_string(added_records);
+    } else {
+      snap.summary["added-data-files"] = std::to_string(files.size());
+      snap.summary["added-records"] = std::to_string(added_records);
+    }
     TableMetadata next = base;
     next.snapshots.push_back(snap);
     next.current_snapshot_id = snapshot_id;
@@ -493,17 +518,117 @@ Result<Snapshot> Table::AppendFiles(const std::vector<DataFile>& files) {
     next.metadata_log.emplace_back(base.last_updated_ms, metadata_location_);
     last = Commit(next, &written);
     if (last.ok()) {
-      spdlog::debug("{}: appended {} files, {} rows, as snapshot {}", id_.ToString(), files.size(),
-                    added_records, snapshot_id);
+      spdlog::debug("{}: {} of {} files, {} rows, as snapshot {}", id_.ToString(), operation,
+                    files.size(), added_records, snapshot_id);
       return snap;
     }
     if (last.code() != StatusCode::kAborted) return last;  // outcome unknown: keep every file
     discard();  // certainly not committed: nothing references these files
-    spdlog::info("{}: another writer committed first; retrying the append ({} of {})",
-                 id_.ToString(), attempt + 2, options_.commit_attempts);
+    spdlog::info("{}: another writer committed first; retrying the {} ({} of {})", id_.ToString(),
+                 operation, attempt + 2, options_.commit_attempts);
   }
-  return last.WithContext("append to " + id_.ToString() + " lost " +
+  return last.WithContext(std::string(operation) + " on " + id_.ToString() + " lost " +
                           std::to_string(options_.commit_attempts) + " races");
+}
+
+Result<Table::DeleteResult> Table::DeleteWhere(const std::string& where) {
+  if (where.empty()) return Status::InvalidArgument("a delete needs a predicate");
+  DeleteResult result;
+  // The positions of the live rows that match, per data file.
+  ScanOptions options;
+  options.where = where;
+  options.row_positions = true;
+  options.columns = {metadata_.schema().field(0).name};
+  TARN_ASSIGN_OR_RETURN(std::unique_ptr<TableScan> scan, TableScan::Open(*this, options));
+  std::map<std::string, std::pair<DataFile, std::vector<int64_t>>> hits;
+  ColumnBatch batch(scan->schema());
+  while (true) {
+    TARN_ASSIGN_OR_RETURN(bool more, scan->Next(&batch));
+    if (!more) break;
+    auto& hit = hits[scan->last_file().file_path];
+    if (hit.second.empty()) hit.first = scan->last_file();
+    hit.second.insert(hit.second.end(), scan->last_positions().begin(),
+                      scan->last_positions().end());
+  }
+  if (hits.empty()) return result;
+
+  // One position-delete file per data file, in the data file's partition.
+  auto schema = std::make_shared<const Schema>(
+      std::vector<Field>{{2147483546, "file_path", DataType{TypeId::kString}, true},
+                         {2147483545, "pos", DataType{TypeId::kLong}, true}});
+  std::vector<DataFile> deletes;
+  auto discard = [&] {
+    for (const DataFile& d : deletes) (void)store_.Delete(KeyForUri(store_, d.file_path).value());
+  };
+  for (auto& [path, hit] : hits) {
+    std::vector<int64_t>& positions = hit.second;
+    std::sort(positions.begin(), positions.end());
+    ColumnBatch rows(schema);
+    for (int64_t pos : positions) {
+      rows.column(0).AppendBytes(path);
+      rows.column(1).AppendInt64(pos);
+    }
+    std::string key = location_key_ + "/data/" +
+                      PartitionPath(metadata_.spec(), hit.first.partition) + RandomUuid() +
+                      "-deletes.parquet";
+    Result<std::unique_ptr<ParquetWriter>> writer =
+        ParquetWriter::Open(store_, key, schema, options_.parquet);
+    Status status = writer.status();
+    ParquetFileSummary summary;
+    if (status.ok()) status = (*writer)->Write(rows);
+    if (status.ok()) {
+      Result<ParquetFileSummary> closed = (*writer)->Close();
+      status = closed.status();
+      if (closed.ok()) summary = *std::move(closed);
+    }
+    if (!status.ok()) {
+      discard();
+      return status.WithContext("writing a position-delete file for '" + path + "'");
+    }
+    DataFile d;
+    d.content = FileContent::kPositionDeletes;
+    d.file_path = store_.Uri(key);
+    d.spec_id = hit.first.spec_id;
+    d.partition = hit.first.partition;
+    d.referenced_data_file = path;
+    SetMetrics(*schema, summary, &d);
+    deletes.push_back(std::move(d));
+    result.rows += static_cast<int64_t>(positions.size());
+  }
+  result.data_files = static_cast<int64_t>(hits.size());
+
+  // On a retry, every data file the delete touches must still be in the table.
+  auto validate = [&]() -> Status {
+    const Snapshot* current = metadata_.current_snapshot();
+    std::set<std::string> live;
+    if (current != nullptr) {
+      TARN_ASSIGN_OR_RETURN(std::vector<ManifestFile> manifests, Manifests(*current));
+      for (const ManifestFile& m : manifests) {
+        if (m.content != 0) continue;
+        TARN_ASSIGN_OR_RETURN(std::vector<ManifestEntry> entries, ManifestEntries(m));
+        for (const ManifestEntry& e : entries) {
+          if (e.status != EntryStatus::kDeleted) live.insert(e.file.file_path);
+        }
+      }
+    }
+    for (const auto& [path, hit] : hits) {
+      if (!live.count(path)) {
+        return Status::Aborted(
+            "the delete on " + id_.ToString() + " conflicts with snapshot " +
+            (current ? std::to_string(current->snapshot_id) + " (" + current->operation() + ")"
+                     : std::string("none")) +
+            ", which removed data file '" + path + "'; run the delete again");
+      }
+    }
+    return Status::OK();
+  };
+  Result<Snapshot> snap = CommitNewFiles(deletes, validate);
+  if (!snap.ok()) {
+    if (snap.status().code() == StatusCode::kAborted) discard();  // certainly uncommitted
+    return snap.status();
+  }
+  result.snapshot = *snap;
+  return result;
 }
 
 }  // namespace tarn::iceberg

@@ -10,6 +10,7 @@
 // nothing is removed: orphan removal reclaims what no metadata references.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -66,6 +67,17 @@ class Table {
   // Commits the files as one append snapshot; retries when another writer commits first.
   Result<Snapshot> AppendFiles(const std::vector<DataFile>& files);
 
+  // Deletes the rows matching `where` (merge-on-read): one position-delete file per data file
+  // that has matching rows, committed as one `delete` snapshot. When another writer commits
+  // first, the delete is re-applied if every data file it touches is still live, and fails with
+  // kAborted naming the file otherwise (safe to run again).
+  struct DeleteResult {
+    int64_t rows = 0;
+    int64_t data_files = 0;            // data files with deleted rows
+    std::optional<Snapshot> snapshot;  // none when nothing matched
+  };
+  Result<DeleteResult> DeleteWhere(const std::string& where);
+
   // Reads the manifests of `snapshot` (data and delete manifests).
   Result<std::vector<ManifestFile>> Manifests(const Snapshot& snapshot);
   Result<std::vector<ManifestEntry>> ManifestEntries(const ManifestFile& manifest);
@@ -75,6 +87,10 @@ class Table {
       : catalog_(catalog), store_(store), id_(std::move(id)), options_(std::move(options)) {}
   Status LoadFrom(const std::string& location);
   std::string NewMetadataKey();
+  // Commits `files` (data, or position deletes) as one snapshot, with bounded retries;
+  // `validate` (optional) runs against the refreshed table before each retry.
+  Result<Snapshot> CommitNewFiles(const std::vector<DataFile>& files,
+                                  const std::function<Status()>& validate);
   // Writes `next` as the next metadata file and swaps the catalog pointer to it.
   Status Commit(const TableMetadata& next, std::vector<std::string>* written);
 

@@ -305,6 +305,13 @@ TEST_F(TableCommandsTest, CreateAppendScanShowAndHistory) {
   ProcessResult schema = Tarn({"table", "schema", "sales.orders"});
   EXPECT_THAT(schema.out, HasSubstr("4  ts"));
 
+  ProcessResult deleted = Tarn({"table", "delete", "sales.orders", "--where", "id >= 2"});
+  ASSERT_EQ(deleted.exit_code, 0) << deleted.err;
+  EXPECT_THAT(deleted.out, HasSubstr("Deleted 2 rows in 2 data files of sales.orders"));
+  EXPECT_EQ(Tarn({"table", "scan", "sales.orders", "--columns", "id"}).out, "id\n1\n");
+  EXPECT_THAT(Tarn({"table", "delete", "sales.orders", "--where", "id = 2"}).out,
+              HasSubstr("nothing deleted"));
+
   // Mistakes are named.
   ProcessResult bad = Tarn({"table", "scan", "sales.orders", "--where", "nope = 1"});
   EXPECT_EQ(bad.exit_code, 2);

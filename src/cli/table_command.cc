@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <optional>
 
 #include "base/time_util.h"
 #include "cli/commands.h"
@@ -28,6 +29,9 @@ struct TableOptions {
   std::string format = "csv";      // scan
   int64_t limit = -1;              // scan
   bool purge = false;              // drop
+  std::string older_than;          // expire, orphans
+  int retain_last = 1;             // expire
+  bool dry_run = false;            // orphans
 };
 
 std::vector<std::string> SplitColumns(const std::string& text) {
@@ -237,6 +241,31 @@ Status RunTable(const GlobalOptions& global, const std::string& verb, const Tabl
   if (verb == "history") return History(*table);
   if (verb == "append") return Append(*table, o);
   if (verb == "scan") return Scan(*table, o);
+  if (verb == "expire") {
+    std::optional<int64_t> older_than;
+    if (!o.older_than.empty()) {
+      TARN_ASSIGN_OR_RETURN(older_than, ParseTimeMillis(o.older_than));
+    }
+    TARN_ASSIGN_OR_RETURN(iceberg::Table::ExpireResult expired,
+                          table->ExpireSnapshots(older_than, o.retain_last));
+    std::printf("Expired %lld snapshots of %s and deleted %lld files they alone referenced\n",
+                static_cast<long long>(expired.snapshots), id.ToString().c_str(),
+                static_cast<long long>(expired.files_deleted));
+    return Status::OK();
+  }
+  if (verb == "orphans") {
+    int64_t older_than = table->options().clock->NowMillis() - int64_t{3} * 86400 * 1000;
+    if (!o.older_than.empty()) {
+      TARN_ASSIGN_OR_RETURN(older_than, ParseTimeMillis(o.older_than));
+    }
+    TARN_ASSIGN_OR_RETURN(std::vector<std::string> orphans,
+                          table->RemoveOrphanFiles(older_than, o.dry_run));
+    for (const std::string& key : orphans) std::printf("%s\n", lake.store->Uri(key).c_str());
+    std::printf("%s %zu orphan files of %s last modified before %s\n",
+                o.dry_run ? "Found" : "Removed", orphans.size(), id.ToString().c_str(),
+                Millis(older_than).c_str());
+    return Status::OK();
+  }
   if (verb == "delete") {
     if (o.where.empty()) return Status::InvalidArgument("--where is required");
     TARN_ASSIGN_OR_RETURN(iceberg::Table::DeleteResult deleted, table->DeleteWhere(o.where));
@@ -281,7 +310,9 @@ void AddTableCommand(CLI::App& app, const GlobalOptions& global, Action* action)
       "  tarn table scan sales.orders --columns id,amount --where \"amount > 100\" --limit 10\n"
       "  tarn table scan sales.orders --as-of 2024-01-02T00:00:00Z --format jsonl\n"
       "  tarn table delete sales.orders --where \"customer = 'ann'\"\n"
-      "  tarn table history sales.orders\n");
+      "  tarn table history sales.orders\n"
+      "  tarn table expire sales.orders --older-than 2024-06-01 --retain-last 5\n"
+      "  tarn table orphans sales.orders --dry-run\n");
   auto o = std::make_shared<TableOptions>();
   struct Verb {
     const char* name;
@@ -294,6 +325,8 @@ void AddTableCommand(CLI::App& app, const GlobalOptions& global, Action* action)
         Verb{"append", "Append rows from CSV, JSON lines or Parquet files"},
         Verb{"scan", "Print rows (CSV or JSON lines)"},
         Verb{"delete", "Delete the rows matching --where (position deletes)"},
+        Verb{"expire", "Expire old snapshots and delete the files only they referenced"},
+        Verb{"orphans", "Remove files under the table that no metadata references"},
         Verb{"drop", "Drop a table"}}) {
     std::string v = verb.name;
     CLI::App* sub = cmd->add_subcommand(v, verb.help);
@@ -325,6 +358,19 @@ void AddTableCommand(CLI::App& app, const GlobalOptions& global, Action* action)
     if (v == "delete") {
       sub->add_option("--where", o->where, "The rows to delete, e.g. \"customer_id = 42\"")
           ->required();
+    }
+    if (v == "expire") {
+      sub->add_option("--older-than", o->older_than,
+                      "Expire snapshots older than this time (default: all but --retain-last)");
+      sub->add_option("--retain-last", o->retain_last,
+                      "Keep the current snapshot and this many - 1 ancestors")
+          ->capture_default_str();
+    }
+    if (v == "orphans") {
+      sub->add_option("--older-than", o->older_than,
+                      "Only files last modified before this time (default: 3 days ago, so that "
+                      "files of commits in progress are safe)");
+      sub->add_flag("--dry-run", o->dry_run, "List them, delete nothing");
     }
     if (v == "drop") sub->add_flag("--purge", o->purge, "Also remove the table's files");
     sub->callback(

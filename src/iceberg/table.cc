@@ -631,4 +631,106 @@ Result<Table::DeleteResult> Table::DeleteWhere(const std::string& where) {
   return result;
 }
 
+Status Table::CollectFiles(const Snapshot& snapshot, std::set<std::string>* files) {
+  files->insert(snapshot.manifest_list);
+  TARN_ASSIGN_OR_RETURN(std::vector<ManifestFile> manifests, Manifests(snapshot));
+  for (const ManifestFile& m : manifests) {
+    if (!files->insert(m.manifest_path).second) continue;  // seen through another snapshot
+    TARN_ASSIGN_OR_RETURN(std::vector<ManifestEntry> entries, ManifestEntries(m));
+    for (const ManifestEntry& e : entries) files->insert(e.file.file_path);
+  }
+  return Status::OK();
+}
+
+Result<Table::ExpireResult> Table::ExpireSnapshots(std::optional<int64_t> older_than_ms,
+                                                   int retain_last) {
+  ExpireResult result;
+  if (retain_last < 1) return Status::InvalidArgument("retain_last must be at least 1");
+  const TableMetadata base = metadata_;
+  // The current snapshot and its most recent ancestors stay.
+  std::set<int64_t> keep;
+  const Snapshot* s = base.current_snapshot();
+  for (int i = 0; s != nullptr && i < retain_last; ++i) {
+    keep.insert(s->snapshot_id);
+    s = s->parent_snapshot_id ? base.SnapshotById(*s->parent_snapshot_id) : nullptr;
+  }
+  std::vector<Snapshot> kept, expired;
+  for (const Snapshot& snap : base.snapshots) {
+    bool old = !older_than_ms || snap.timestamp_ms < *older_than_ms;
+    (old && !keep.count(snap.snapshot_id) ? expired : kept).push_back(snap);
+  }
+  if (expired.empty()) return result;
+
+  // What the remaining snapshots reach, before anything changes.
+  std::set<std::string> live, dead;
+  for (const Snapshot& snap : kept) TARN_RETURN_IF_ERROR(CollectFiles(snap, &live));
+  for (const Snapshot& snap : expired) TARN_RETURN_IF_ERROR(CollectFiles(snap, &dead));
+
+  TableMetadata next = base;
+  next.snapshots = kept;
+  std::set<int64_t> remaining;
+  for (const Snapshot& snap : kept) remaining.insert(snap.snapshot_id);
+  next.snapshot_log.clear();
+  for (const auto& [ts, id] : base.snapshot_log) {
+    if (remaining.count(id)) next.snapshot_log.emplace_back(ts, id);
+  }
+  // A kept snapshot whose parent expired keeps the parent's id, as Java does: it names
+  // history, not a file.
+  next.last_updated_ms = options_.clock->NowMillis();
+  next.metadata_log.emplace_back(base.last_updated_ms, metadata_location_);
+  std::vector<std::string> written;
+  Status committed = Commit(next, &written);
+  if (!committed.ok()) {
+    if (committed.code() == StatusCode::kAborted) {
+      for (const std::string& key : written) (void)store_.Delete(key);
+      return committed.WithContext("expiring snapshots of " + id_.ToString() +
+                                   " (the table changed meanwhile; run it again)");
+    }
+    return committed;
+  }
+  result.snapshots = static_cast<int64_t>(expired.size());
+  std::vector<std::string> keys;
+  for (const std::string& uri : dead) {
+    if (live.count(uri)) continue;
+    Result<std::string> key = KeyForUri(store_, uri);
+    if (key.ok()) keys.push_back(*key);
+  }
+  TARN_RETURN_IF_ERROR(store_.DeleteMany(keys));
+  result.files_deleted = static_cast<int64_t>(keys.size());
+  spdlog::info("{}: expired {} snapshots, deleted {} files", id_.ToString(), result.snapshots,
+               result.files_deleted);
+  return result;
+}
+
+Result<std::vector<std::string>> Table::RemoveOrphanFiles(int64_t older_than_ms, bool dry_run) {
+  TARN_RETURN_IF_ERROR(Refresh());
+  std::set<std::string> referenced;
+  referenced.insert(metadata_location_);
+  for (const auto& [ts, file] : metadata_.metadata_log) referenced.insert(file);
+  for (const Snapshot& snap : metadata_.snapshots)
+    TARN_RETURN_IF_ERROR(CollectFiles(snap, &referenced));
+  std::set<std::string> referenced_keys;
+  for (const std::string& uri : referenced) {
+    Result<std::string> key = KeyForUri(store_, uri);
+    if (key.ok()) referenced_keys.insert(*key);
+  }
+  std::vector<std::string> orphans;
+  TARN_RETURN_IF_ERROR(store_.ListAll(location_key_ + "/", [&](const ObjectInfo& info) {
+    if (!referenced_keys.count(info.key) && info.modified_micros / 1000 < older_than_ms) {
+      orphans.push_back(info.key);
+    }
+    return Status::OK();
+  }));
+  // A commit may have landed since the listing began: look again before deleting.
+  if (!dry_run && !orphans.empty()) {
+    std::string seen = metadata_location_;
+    TARN_RETURN_IF_ERROR(Refresh());
+    if (metadata_location_ != seen) {
+      return Status::Aborted(id_.ToString() + " changed while orphans were listed; run it again");
+    }
+    TARN_RETURN_IF_ERROR(store_.DeleteMany(orphans));
+  }
+  return orphans;
+}
+
 }  // namespace tarn::iceberg

@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -77,6 +78,24 @@ class Table {
     std::optional<Snapshot> snapshot;  // none when nothing matched
   };
   Result<DeleteResult> DeleteWhere(const std::string& where);
+
+  // Expires snapshots older than `older_than_ms` (all but the current when unset), keeping at
+  // least the current snapshot and its `retain_last` - 1 most recent ancestors, commits, then
+  // deletes the manifest lists, manifests, data and delete files that only expired snapshots
+  // referenced. When the commit's outcome is unknown, nothing is deleted.
+  struct ExpireResult {
+    int64_t snapshots = 0;
+    int64_t files_deleted = 0;
+  };
+  Result<ExpireResult> ExpireSnapshots(std::optional<int64_t> older_than_ms, int retain_last = 1);
+
+  // Files under the table's location that no metadata references (current metadata, the
+  // metadata log, and everything reachable from any snapshot), last modified before
+  // `older_than_ms`. Deleted unless `dry_run`. Returns their keys.
+  Result<std::vector<std::string>> RemoveOrphanFiles(int64_t older_than_ms, bool dry_run);
+
+  // Every file a snapshot reaches: its manifest list, manifests, data and delete files (URIs).
+  Status CollectFiles(const Snapshot& snapshot, std::set<std::string>* files);
 
   // Reads the manifests of `snapshot` (data and delete manifests).
   Result<std::vector<ManifestFile>> Manifests(const Snapshot& snapshot);

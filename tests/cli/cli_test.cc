@@ -312,6 +312,14 @@ TEST_F(TableCommandsTest, CreateAppendScanShowAndHistory) {
   EXPECT_THAT(Tarn({"table", "delete", "sales.orders", "--where", "id = 2"}).out,
               HasSubstr("nothing deleted"));
 
+  ProcessResult expire = Tarn({"table", "expire", "sales.orders"});
+  ASSERT_EQ(expire.exit_code, 0) << expire.err;
+  EXPECT_THAT(expire.out, HasSubstr("Expired 1 snapshots of sales.orders"));
+  ProcessResult orphans = Tarn({"table", "orphans", "sales.orders", "--dry-run"});
+  ASSERT_EQ(orphans.exit_code, 0) << orphans.err;
+  EXPECT_THAT(orphans.out, HasSubstr("Found 0 orphan files"));
+  EXPECT_EQ(Tarn({"table", "scan", "sales.orders", "--columns", "id"}).out, "id\n1\n");
+
   // Mistakes are named.
   ProcessResult bad = Tarn({"table", "scan", "sales.orders", "--where", "nope = 1"});
   EXPECT_EQ(bad.exit_code, 2);

@@ -542,3 +542,69 @@ TEST_F(IcebergTableTest, EqualityDeletesFromOtherWritersApply) {
 
 }  // namespace
 }  // namespace tarn::testing
+
+namespace tarn::testing {
+namespace {
+
+TEST_F(IcebergTableTest, ExpiringSnapshotsRemovesWhatOnlyTheyReached) {
+  TableIdentifier id{"sales", "expire"};
+  TARN_ASSERT_OK_AND_ASSIGN(auto table, Table::Create(*catalog_, *base_, id, schema_, {}));
+  TARN_ASSERT_OK_AND_ASSIGN(Snapshot first, Append(*table, {Rows(0, 10)}));
+  TARN_ASSERT_OK(Append(*table, {Rows(10, 10)}).status());
+  TARN_ASSERT_OK(table->DeleteWhere("id < 3").status());
+  TARN_ASSERT_OK(Append(*table, {Rows(20, 10)}).status());
+  std::vector<std::string> rows = ScanText(*table);
+  ASSERT_EQ(rows.size(), 27u);
+
+  // Keep the current snapshot and its parent; the two before expire. Their manifest lists
+  // go; every data file is still reachable from the current snapshot, so none goes.
+  TARN_ASSERT_OK_AND_ASSIGN(Table::ExpireResult expired,
+                            table->ExpireSnapshots(std::nullopt, /*retain_last=*/2));
+  EXPECT_EQ(expired.snapshots, 2);
+  EXPECT_EQ(expired.files_deleted, 2);
+  EXPECT_EQ(table->metadata().snapshots.size(), 2u);
+  EXPECT_EQ(table->metadata().snapshot_log.size(), 2u);
+  EXPECT_EQ(ScanText(*table), rows);
+  EXPECT_EQ(IcebirdText(*table), rows);
+  nlohmann::json check = CheckManifests(*table);
+  EXPECT_EQ(check["problems"], nlohmann::json::array()) << check.dump();
+  iceberg::ScanOptions past;
+  past.snapshot_id = first.snapshot_id;
+  EXPECT_THAT(TableScan::Open(*table, past), StatusIs(StatusCode::kNotFound));
+  // Nothing left to expire but the current snapshot's parent.
+  TARN_ASSERT_OK_AND_ASSIGN(expired, table->ExpireSnapshots(std::nullopt, 1));
+  EXPECT_EQ(expired.snapshots, 1);
+  TARN_ASSERT_OK_AND_ASSIGN(expired, table->ExpireSnapshots(std::nullopt, 1));
+  EXPECT_EQ(expired.snapshots, 0);
+  EXPECT_EQ(ScanText(*table), rows);
+}
+
+TEST_F(IcebergTableTest, OrphanRemovalTakesOnlyUnreferencedOldFiles) {
+  TableIdentifier id{"sales", "orphans"};
+  TARN_ASSERT_OK_AND_ASSIGN(auto table, Table::Create(*catalog_, *base_, id, schema_, {}));
+  TARN_ASSERT_OK(Append(*table, {Rows(0, 10)}).status());
+  // Files a failed append left behind, and a stray file.
+  TARN_ASSERT_OK_AND_ASSIGN(std::vector<DataFile> uncommitted,
+                            table->WriteDataFiles({Rows(10, 5)}));
+  TARN_ASSERT_OK(base_->Put("warehouse/sales/orphans/data/stray.tmp", "x"));
+  const int64_t later = 4102444800000;  // 2100-01-01: every file is older
+  TARN_ASSERT_OK_AND_ASSIGN(std::vector<std::string> found,
+                            table->RemoveOrphanFiles(later, /*dry_run=*/true));
+  std::sort(found.begin(), found.end());
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[1], "warehouse/sales/orphans/data/stray.tmp");
+  EXPECT_EQ(base_->Uri(found[0]), uncommitted[0].file_path);
+  EXPECT_THAT(base_->Stat(found[0]), IsOk());  // a dry run deletes nothing
+  // Within the safety interval nothing is old enough.
+  TARN_ASSERT_OK_AND_ASSIGN(std::vector<std::string> young, table->RemoveOrphanFiles(0, false));
+  EXPECT_TRUE(young.empty());
+  TARN_ASSERT_OK_AND_ASSIGN(found, table->RemoveOrphanFiles(later, false));
+  EXPECT_EQ(found.size(), 2u);
+  EXPECT_THAT(base_->Stat(found[0]), StatusIs(StatusCode::kNotFound));
+  EXPECT_EQ(ScanText(*table).size(), 10u);
+  nlohmann::json check = CheckManifests(*table);
+  EXPECT_EQ(check["problems"], nlohmann::json::array()) << check.dump();
+}
+
+}  // namespace
+}  // namespace tarn::testing

@@ -32,6 +32,8 @@ struct TableOptions {
   std::string older_than;          // expire, orphans
   int retain_last = 1;             // expire
   bool dry_run = false;            // orphans
+  bool only_with_deletes = false;  // compact
+  int64_t target_file_mb = 128;    // compact
 };
 
 std::vector<std::string> SplitColumns(const std::string& text) {
@@ -241,6 +243,21 @@ Status RunTable(const GlobalOptions& global, const std::string& verb, const Tabl
   if (verb == "history") return History(*table);
   if (verb == "append") return Append(*table, o);
   if (verb == "scan") return Scan(*table, o);
+  if (verb == "compact") {
+    TARN_ASSIGN_OR_RETURN(iceberg::Table::CompactResult done,
+                          table->Compact(o.only_with_deletes, o.target_file_mb << 20));
+    if (!done.snapshot) {
+      std::printf("Nothing to compact in %s\n", id.ToString().c_str());
+      return Status::OK();
+    }
+    std::printf(
+        "Rewrote %lld data files into %lld (%lld rows) and removed %lld delete files of %s: "
+        "snapshot %lld\n",
+        static_cast<long long>(done.files_rewritten), static_cast<long long>(done.files_written),
+        static_cast<long long>(done.rows), static_cast<long long>(done.delete_files_removed),
+        id.ToString().c_str(), static_cast<long long>(done.snapshot->snapshot_id));
+    return Status::OK();
+  }
   if (verb == "expire") {
     std::optional<int64_t> older_than;
     if (!o.older_than.empty()) {
@@ -311,6 +328,7 @@ void AddTableCommand(CLI::App& app, const GlobalOptions& global, Action* action)
       "  tarn table scan sales.orders --as-of 2024-01-02T00:00:00Z --format jsonl\n"
       "  tarn table delete sales.orders --where \"customer = 'ann'\"\n"
       "  tarn table history sales.orders\n"
+      "  tarn table compact sales.orders --only-with-deletes\n"
       "  tarn table expire sales.orders --older-than 2024-06-01 --retain-last 5\n"
       "  tarn table orphans sales.orders --dry-run\n");
   auto o = std::make_shared<TableOptions>();
@@ -325,6 +343,7 @@ void AddTableCommand(CLI::App& app, const GlobalOptions& global, Action* action)
         Verb{"append", "Append rows from CSV, JSON lines or Parquet files"},
         Verb{"scan", "Print rows (CSV or JSON lines)"},
         Verb{"delete", "Delete the rows matching --where (position deletes)"},
+        Verb{"compact", "Rewrite small files and files with deletes"},
         Verb{"expire", "Expire old snapshots and delete the files only they referenced"},
         Verb{"orphans", "Remove files under the table that no metadata references"},
         Verb{"drop", "Drop a table"}}) {
@@ -358,6 +377,13 @@ void AddTableCommand(CLI::App& app, const GlobalOptions& global, Action* action)
     if (v == "delete") {
       sub->add_option("--where", o->where, "The rows to delete, e.g. \"customer_id = 42\"")
           ->required();
+    }
+    if (v == "compact") {
+      sub->add_flag("--only-with-deletes", o->only_with_deletes,
+                    "Only the files that row-level deletes touch");
+      sub->add_option("--target-file-mb", o->target_file_mb,
+                      "Files under this size are bin-packed per partition")
+          ->capture_default_str();
     }
     if (v == "expire") {
       sub->add_option("--older-than", o->older_than,

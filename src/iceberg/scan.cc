@@ -197,6 +197,7 @@ Result<std::unique_ptr<TableScan>> TableScan::Open(Table& table, ScanOptions opt
         scan->delete_files_.push_back(std::move(e.file));
         continue;
       }
+      if (scan->options_.file_filter && !scan->options_.file_filter(e.file)) continue;
       if (scan->where_) {
         FileStats stats = StatsOf(e.file, *schema, m.SpecById(manifest.partition_spec_id));
         bool might = scan->where_->MightMatch(

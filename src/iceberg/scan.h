@@ -10,6 +10,7 @@
 // group's compressed column chunks, plus the deleted positions and keys of the open file.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <set>
@@ -29,6 +30,8 @@ struct ScanOptions {
   std::optional<int64_t> as_of_ms;     // ... or as of a time
   size_t batch_rows = 65536;
   bool row_positions = false;  // record each returned row's position in its data file
+  // Only the data files this accepts are read (compaction reads the files it rewrites).
+  std::function<bool(const DataFile&)> file_filter;
 };
 
 // A data file to read, and the delete files that apply to it (indices into the scan's

@@ -631,13 +631,227 @@ Result<Table::DeleteResult> Table::DeleteWhere(const std::string& where) {
   return result;
 }
 
-Status Table::CollectFiles(const Snapshot& snapshot, std::set<std::string>* files) {
+Result<Table::CompactResult> Table::Compact(bool only_with_deletes, int64_t target_file_bytes) {
+  CompactResult result;
+  TARN_RETURN_IF_ERROR(Refresh());
+  if (metadata_.current_snapshot() == nullptr) return result;
+  if (metadata_.specs.size() > 1) {
+    return Status::NotImplemented("compacting " + id_.ToString() +
+                                  ", which has several partition specs");
+  }
+  // Choose: per partition, files with deletes, and small files when there are two or more.
+  TARN_ASSIGN_OR_RETURN(std::unique_ptr<TableScan> plan, TableScan::Open(*this, {}));
+  std::map<std::string, std::vector<const ScanTask*>> small;
+  std::set<std::string> rewrite;
+  for (const ScanTask& task : plan->files()) {
+    if (!task.deletes.empty()) rewrite.insert(task.file.file_path);
+    if (!only_with_deletes && task.file.file_size_in_bytes < target_file_bytes) {
+      small[PartitionPath(metadata_.spec(), task.file.partition)].push_back(&task);
+    }
+  }
+  for (const auto& [partition, tasks] : small) {
+    if (tasks.size() < 2) continue;
+    for (const ScanTask* task : tasks) rewrite.insert(task->file.file_path);
+  }
+  if (rewrite.empty()) return result;
+  // Position-delete files that only concern rewritten files go with them.
+  std::set<std::string> drop_deletes;
+  for (const DataFile& del : plan->delete_files()) {
+    if (del.content == FileContent::kPositionDeletes && del.referenced_data_file &&
+        rewrite.count(*del.referenced_data_file)) {
+      drop_deletes.insert(del.file_path);
+    }
+  }
+
+  // Rewrite: the live rows of the chosen files, deletes applied, into new files.
+  ScanOptions options;
+  options.file_filter = [&](const DataFile& f) { return rewrite.count(f.file_path) > 0; };
+  TARN_ASSIGN_OR_RETURN(std::unique_ptr<TableScan> scan, TableScan::Open(*this, options));
+  DataWriter writer(*this);
+  ColumnBatch batch(scan->schema());
+  while (true) {
+    TARN_ASSIGN_OR_RETURN(bool more, scan->Next(&batch));
+    if (!more) break;
+    TARN_RETURN_IF_ERROR(writer.Write(batch));
+  }
+  result.rows = writer.rows();
+  TARN_ASSIGN_OR_RETURN(std::vector<DataFile> added, writer.Finish());
+  auto discard = [&] {
+    for (const DataFile& f : added) (void)store_.Delete(KeyForUri(store_, f.file_path).value());
+  };
+
+  std::set<std::string> planned_deletes;
+  for (const DataFile& del : plan->delete_files()) planned_deletes.insert(del.file_path);
+  Status last;
+  for (int attempt = 0; attempt < options_.commit_attempts; ++attempt) {
+    if (attempt > 0) TARN_RETURN_IF_ERROR(Refresh());
+    const TableMetadata& base = metadata_;
+    const Snapshot* parent = base.current_snapshot();
+    const PartitionSpec& spec = base.spec();
+    TARN_ASSIGN_OR_RETURN(std::vector<DataType> types, PartitionTypes(spec, base.schema()));
+    // Every live entry now, split into kept, rewritten and dropped.
+    TARN_ASSIGN_OR_RETURN(std::vector<ManifestFile> manifests, Manifests(*parent));
+    std::vector<ManifestEntry> data_entries, delete_entries;
+    std::set<std::string> seen_rewrite, seen_drop;
+    const int64_t snapshot_id = NewSnapshotId();
+    const int64_t sequence = base.last_sequence_number + 1;
+    int64_t deleted_records = 0, removed_size = 0, removed_position_deletes = 0;
+    for (const ManifestFile& m : manifests) {
+      TARN_ASSIGN_OR_RETURN(std::vector<ManifestEntry> entries, ManifestEntries(m));
+      for (ManifestEntry& e : entries) {
+        if (e.status == EntryStatus::kDeleted) continue;
+        const std::string& path = e.file.file_path;
+        bool gone = e.file.content == FileContent::kData ? rewrite.count(path) > 0
+                                                         : drop_deletes.count(path) > 0;
+        // A delete file committed since the plan that may touch a rewritten file is a
+        // conflict: its rows would come back in the new files.
+        if (e.file.content != FileContent::kData && !planned_deletes.count(path) &&
+            (!e.file.referenced_data_file || rewrite.count(*e.file.referenced_data_file))) {
+          discard();
+          return Status::Aborted("compaction of " + id_.ToString() + " conflicts with snapshot " +
+                                 std::to_string(parent->snapshot_id) + ", which added deletes ('" +
+                                 path +
+                                 "') that may touch the files being rewritten; run it "
+                                 "again");
+        }
+        if (gone) {
+          (e.file.content == FileContent::kData ? seen_rewrite : seen_drop).insert(path);
+          e.status = EntryStatus::kDeleted;
+          e.snapshot_id = snapshot_id;
+          if (e.file.content == FileContent::kData) {
+            deleted_records += e.file.record_count;
+          } else {
+            removed_position_deletes += e.file.record_count;
+          }
+          removed_size += e.file.file_size_in_bytes;
+        } else {
+          e.status = EntryStatus::kExisting;
+        }
+        (e.file.content == FileContent::kData ? data_entries : delete_entries).push_back(e);
+      }
+    }
+    if (seen_rewrite.size() != rewrite.size() || seen_drop.size() != drop_deletes.size()) {
+      discard();
+      return Status::Aborted("compaction of " + id_.ToString() + " conflicts with snapshot " +
+                             std::to_string(parent->snapshot_id) + " (" + parent->operation() +
+                             "), which removed files it was rewriting; run it again");
+    }
+    int64_t added_size = 0;
+    for (const DataFile& f : added) {
+      ManifestEntry e;
+      e.status = EntryStatus::kAdded;
+      e.snapshot_id = snapshot_id;
+      e.file = f;
+      data_entries.push_back(std::move(e));
+      added_size += f.file_size_in_bytes;
+    }
+    std::vector<std::string> written;
+    auto cleanup = [&] {
+      for (const std::string& key : written) (void)store_.Delete(key);
+    };
+    std::vector<ManifestFile> listed;
+    for (int content = 0; content < 2; ++content) {
+      const std::vector<ManifestEntry>& entries = content == 0 ? data_entries : delete_entries;
+      if (entries.empty()) continue;
+      ManifestContext context{&base.schema(), base.current_schema_id, &spec, types, content};
+      ManifestFile m;
+      Result<std::string> bytes = WriteManifest(context, entries, snapshot_id, sequence, &m);
+      if (!bytes.ok()) {
+        cleanup();
+        discard();
+        return bytes.status();
+      }
+      std::string key =
+          location_key_ + "/metadata/" + RandomUuid() + "-m" + std::to_string(content) + ".avro";
+      if (Status put = store_.PutIfAbsent(key, *bytes); !put.ok()) {
+        cleanup();
+        return put;
+      }
+      written.push_back(key);
+      m.manifest_path = store_.Uri(key);
+      m.manifest_length = static_cast<int64_t>(bytes->size());
+      listed.push_back(std::move(m));
+    }
+    Result<std::string> list =
+        WriteManifestList(snapshot_id, parent->snapshot_id, sequence, listed);
+    std::string list_key = location_key_ + "/metadata/snap-" + std::to_string(snapshot_id) + "-" +
+                           std::to_string(attempt + 1) + "-" + RandomUuid() + ".avro";
+    Status put = list.ok() ? store_.PutIfAbsent(list_key, *list) : list.status();
+    if (!put.ok()) {
+      cleanup();
+      return put;
+    }
+    written.push_back(list_key);
+    int64_t total_files = 0, total_records = 0, total_deletes = 0;
+    for (const ManifestFile& m : listed) {
+      if (m.content == 0) {
+        total_files += m.added_files_count + m.existing_files_count;
+        total_records += m.added_rows_count + m.existing_rows_count;
+      } else {
+        total_deletes += m.added_files_count + m.existing_files_count;
+      }
+    }
+    Snapshot snap;
+    snap.snapshot_id = snapshot_id;
+    snap.parent_snapshot_id = parent->snapshot_id;
+    snap.sequence_number = sequence;
+    snap.timestamp_ms = options_.clock->NowMillis();
+    snap.manifest_list = store_.Uri(list_key);
+    snap.schema_id = base.current_schema_id;
+    snap.summary = {
+        {"operation", "replace"},
+        {"added-data-files", std::to_string(added.size())},
+        {"deleted-data-files", std::to_string(rewrite.size())},
+        {"added-records", std::to_string(result.rows)},
+        {"deleted-records", std::to_string(deleted_records)},
+        {"added-files-size", std::to_string(added_size)},
+        {"removed-files-size", std::to_string(removed_size)},
+        {"removed-delete-files", std::to_string(drop_deletes.size())},
+        {"removed-position-delete-files", std::to_string(drop_deletes.size())},
+        {"removed-position-deletes", std::to_string(removed_position_deletes)},
+        {"total-data-files", std::to_string(total_files)},
+        {"total-records", std::to_string(total_records)},
+        {"total-files-size",
+         std::to_string(parent->SummaryCount("total-files-size") + added_size - removed_size)},
+        {"total-delete-files", std::to_string(total_deletes)},
+        {"total-position-deletes",
+         std::to_string(parent->SummaryCount("total-position-deletes") - removed_position_deletes)},
+        {"total-equality-deletes", std::to_string(parent->SummaryCount("total-equality-deletes"))},
+        {"engine-name", "tarn"},
+    };
+    TableMetadata next = base;
+    next.snapshots.push_back(snap);
+    next.current_snapshot_id = snapshot_id;
+    next.last_sequence_number = sequence;
+    next.last_updated_ms = snap.timestamp_ms;
+    next.snapshot_log.emplace_back(snap.timestamp_ms, snapshot_id);
+    next.metadata_log.emplace_back(base.last_updated_ms, metadata_location_);
+    last = Commit(next, &written);
+    if (last.ok()) {
+      result.files_rewritten = static_cast<int64_t>(rewrite.size());
+      result.files_written = static_cast<int64_t>(added.size());
+      result.delete_files_removed = static_cast<int64_t>(drop_deletes.size());
+      result.snapshot = snap;
+      return result;
+    }
+    if (last.code() != StatusCode::kAborted) return last;  // outcome unknown: keep every file
+    cleanup();
+    spdlog::info("{}: another writer committed first; retrying the compaction", id_.ToString());
+  }
+  discard();
+  return last.WithContext("compaction of " + id_.ToString());
+}
+
+Status Table::CollectFiles(const Snapshot& snapshot, bool tombstones,
+                           std::set<std::string>* files) {
   files->insert(snapshot.manifest_list);
   TARN_ASSIGN_OR_RETURN(std::vector<ManifestFile> manifests, Manifests(snapshot));
   for (const ManifestFile& m : manifests) {
     if (!files->insert(m.manifest_path).second) continue;  // seen through another snapshot
     TARN_ASSIGN_OR_RETURN(std::vector<ManifestEntry> entries, ManifestEntries(m));
-    for (const ManifestEntry& e : entries) files->insert(e.file.file_path);
+    for (const ManifestEntry& e : entries) {
+      if (tombstones || e.status != EntryStatus::kDeleted) files->insert(e.file.file_path);
+    }
   }
   return Status::OK();
 }
@@ -663,8 +877,11 @@ Result<Table::ExpireResult> Table::ExpireSnapshots(std::optional<int64_t> older_
 
   // What the remaining snapshots reach, before anything changes.
   std::set<std::string> live, dead;
-  for (const Snapshot& snap : kept) TARN_RETURN_IF_ERROR(CollectFiles(snap, &live));
-  for (const Snapshot& snap : expired) TARN_RETURN_IF_ERROR(CollectFiles(snap, &dead));
+  // A DELETED entry is a tombstone, not a use: a file deleted by a kept snapshot goes once the
+  // snapshots where it was live expire.
+  for (const Snapshot& snap : kept) TARN_RETURN_IF_ERROR(CollectFiles(snap, false, &live));
+  for (const Snapshot& snap : kept) TARN_RETURN_IF_ERROR(CollectFiles(snap, true, &dead));
+  for (const Snapshot& snap : expired) TARN_RETURN_IF_ERROR(CollectFiles(snap, true, &dead));
 
   TableMetadata next = base;
   next.snapshots = kept;
@@ -707,8 +924,9 @@ Result<std::vector<std::string>> Table::RemoveOrphanFiles(int64_t older_than_ms,
   std::set<std::string> referenced;
   referenced.insert(metadata_location_);
   for (const auto& [ts, file] : metadata_.metadata_log) referenced.insert(file);
-  for (const Snapshot& snap : metadata_.snapshots)
-    TARN_RETURN_IF_ERROR(CollectFiles(snap, &referenced));
+  for (const Snapshot& snap : metadata_.snapshots) {
+    TARN_RETURN_IF_ERROR(CollectFiles(snap, true, &referenced));
+  }
   std::set<std::string> referenced_keys;
   for (const std::string& uri : referenced) {
     Result<std::string> key = KeyForUri(store_, uri);

@@ -94,8 +94,25 @@ class Table {
   // `older_than_ms`. Deleted unless `dry_run`. Returns their keys.
   Result<std::vector<std::string>> RemoveOrphanFiles(int64_t older_than_ms, bool dry_run);
 
-  // Every file a snapshot reaches: its manifest list, manifests, data and delete files (URIs).
-  Status CollectFiles(const Snapshot& snapshot, std::set<std::string>* files);
+  // Compaction: rewrites data files, bin-packing the small files of each partition (those under
+  // `target_file_bytes`, when a partition has two or more) and every file with row-level
+  // deletes, so that deleted rows are physically gone; with `only_with_deletes`, just the
+  // latter. The position-delete files of rewritten files are removed in the same `replace`
+  // commit. A concurrent change to the same files fails the commit with kAborted saying what
+  // changed (safe to run again); other concurrent commits are kept.
+  struct CompactResult {
+    int64_t files_rewritten = 0;
+    int64_t files_written = 0;
+    int64_t delete_files_removed = 0;
+    int64_t rows = 0;  // rows written
+    std::optional<Snapshot> snapshot;
+  };
+  Result<CompactResult> Compact(bool only_with_deletes = false,
+                                int64_t target_file_bytes = int64_t{128} << 20);
+
+  // Every file a snapshot reaches: its manifest list, manifests, data and delete files (URIs);
+  // with `tombstones`, also the files its manifests list as DELETED.
+  Status CollectFiles(const Snapshot& snapshot, bool tombstones, std::set<std::string>* files);
 
   // Reads the manifests of `snapshot` (data and delete manifests).
   Result<std::vector<ManifestFile>> Manifests(const Snapshot& snapshot);

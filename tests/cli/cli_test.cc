@@ -312,9 +312,12 @@ TEST_F(TableCommandsTest, CreateAppendScanShowAndHistory) {
   EXPECT_THAT(Tarn({"table", "delete", "sales.orders", "--where", "id = 2"}).out,
               HasSubstr("nothing deleted"));
 
+  ProcessResult compact = Tarn({"table", "compact", "sales.orders"});
+  ASSERT_EQ(compact.exit_code, 0) << compact.err;
+  EXPECT_THAT(compact.out, HasSubstr("Rewrote 2 data files into 0 (0 rows) and removed 2 delete"));
   ProcessResult expire = Tarn({"table", "expire", "sales.orders"});
   ASSERT_EQ(expire.exit_code, 0) << expire.err;
-  EXPECT_THAT(expire.out, HasSubstr("Expired 1 snapshots of sales.orders"));
+  EXPECT_THAT(expire.out, HasSubstr("Expired 2 snapshots of sales.orders"));
   ProcessResult orphans = Tarn({"table", "orphans", "sales.orders", "--dry-run"});
   ASSERT_EQ(orphans.exit_code, 0) << orphans.err;
   EXPECT_THAT(orphans.out, HasSubstr("Found 0 orphan files"));

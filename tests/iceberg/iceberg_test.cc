@@ -608,3 +608,53 @@ TEST_F(IcebergTableTest, OrphanRemovalTakesOnlyUnreferencedOldFiles) {
 
 }  // namespace
 }  // namespace tarn::testing
+
+namespace tarn::testing {
+namespace {
+
+TEST_F(IcebergTableTest, CompactionBinPacksAndDropsDeletedRows) {
+  TableIdentifier id{"sales", "compact"};
+  TARN_ASSERT_OK_AND_ASSIGN(PartitionSpec spec, iceberg::ParsePartitionSpec("day(ts)", schema_));
+  TARN_ASSERT_OK_AND_ASSIGN(auto table, Table::Create(*catalog_, *base_, id, schema_, spec));
+  for (int64_t i = 0; i < 4; ++i) TARN_ASSERT_OK(Append(*table, {Rows(i * 12, 12)}).status());
+  // 48 rows over 2 days in 4 appends: 4 small files per... day 0 has ids 0-23, day 1 24-47.
+  TARN_ASSERT_OK(table->DeleteWhere("id IN (1, 30, 31)").status());
+  std::vector<std::string> rows = ScanText(*table);
+  ASSERT_EQ(rows.size(), 45u);
+
+  // Only the files with deletes first.
+  TARN_ASSERT_OK_AND_ASSIGN(Table::CompactResult only, table->Compact(/*only_with_deletes=*/true));
+  EXPECT_EQ(only.files_rewritten, 2);  // the file of id 1, and the file of ids 30 and 31
+  EXPECT_EQ(only.delete_files_removed, 2);
+  ASSERT_TRUE(only.snapshot.has_value());
+  EXPECT_EQ(only.snapshot->operation(), "replace");
+  EXPECT_EQ(only.snapshot->summary.at("total-records"), "45");
+  EXPECT_EQ(only.snapshot->summary.at("total-delete-files"), "0");
+  EXPECT_EQ(ScanText(*table), rows);
+  EXPECT_EQ(IcebirdText(*table), rows);
+
+  // Then everything small: one file per day.
+  TARN_ASSERT_OK_AND_ASSIGN(Table::CompactResult all, table->Compact());
+  EXPECT_EQ(all.files_written, 2);
+  EXPECT_EQ(all.snapshot->summary.at("total-data-files"), "2");
+  EXPECT_EQ(all.rows, 45);
+  EXPECT_EQ(ScanText(*table), rows);
+  EXPECT_EQ(IcebirdText(*table), rows);
+  nlohmann::json check = CheckManifests(*table);
+  EXPECT_EQ(check["problems"], nlohmann::json::array()) << check.dump();
+  // Nothing left to do.
+  TARN_ASSERT_OK_AND_ASSIGN(Table::CompactResult none, table->Compact());
+  EXPECT_FALSE(none.snapshot.has_value());
+  // Expiring the history then removes the rewritten files and the delete files for good.
+  TARN_ASSERT_OK_AND_ASSIGN(Table::ExpireResult expired, table->ExpireSnapshots(std::nullopt, 1));
+  EXPECT_GT(expired.files_deleted, 8);
+  size_t parquet = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir_.path() + "/lake")) {
+    parquet += e.path().extension() == ".parquet" ? 1 : 0;
+  }
+  EXPECT_EQ(parquet, 2u);
+  EXPECT_EQ(ScanText(*table), rows);
+}
+
+}  // namespace
+}  // namespace tarn::testing

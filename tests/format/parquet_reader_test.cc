@@ -220,6 +220,32 @@ TEST_F(ParquetReaderTest, OurFilesReadBackIdentically) {
   }
 }
 
+// A chunk with no defined value at all (every row null) decodes to nulls, for every type.
+TEST_F(ParquetReaderTest, AllNullColumnsReadAsNulls) {
+  auto schema = std::make_shared<Schema>(
+      std::move(Schema::Parse("id:long,a:long?,b:decimal(12,2)?,c:string?,d:double?,e:boolean?"))
+          .value());
+  ColumnBatch batch(schema);
+  for (int r = 0; r < 3; ++r) {
+    batch.column(0).AppendInt64(r);
+    for (size_t c = 1; c < schema->num_fields(); ++c) batch.column(c).AppendNull();
+  }
+  TARN_ASSERT_OK_AND_ASSIGN(auto writer, ParquetWriter::Open(*store_, "nulls.parquet", schema));
+  TARN_ASSERT_OK(writer->Write(batch));
+  TARN_ASSERT_OK(writer->Close().status());
+  for (size_t batch_rows : {0, 2}) {
+    std::vector<ColumnBatch> read = ReadAll("nulls.parquet", batch_rows);
+    size_t rows = 0;
+    for (const ColumnBatch& b : read) {
+      for (size_t c = 1; c < b.num_columns(); ++c)
+        EXPECT_EQ(b.column(c).null_count(), b.num_rows());
+      rows += b.num_rows();
+    }
+    EXPECT_EQ(rows, 3u);
+  }
+  ExpectReadsAsDuckDbDoes("nulls.parquet");
+}
+
 TEST_F(ParquetReaderTest, ProjectionReturnsTheNamedColumnsInOrder) {
   ASSERT_FALSE(DuckDbQuery("COPY (" + std::string(kDuckDbTable) + ") TO '" + Path("p.parquet") +
                            "' (FORMAT parquet)")

@@ -56,6 +56,7 @@ Status PlainFixed(std::string_view data, size_t count, std::vector<T>* out) {
   if (count > data.size() / sizeof(T)) {
     return Corrupt("PLAIN data holds fewer than " + std::to_string(count) + " values");
   }
+  if (count == 0) return Status::OK();  // (an all-null page: memcpy may not see null)
   size_t start = out->size();
   out->resize(start + count);
   std::memcpy(out->data() + start, data.data(), count * sizeof(T));

@@ -9,6 +9,7 @@
 #include "cli/lake.h"
 #include "cli/row_source.h"
 #include "columnar/value_text.h"
+#include "iceberg/catalog.h"
 #include "iceberg/partition.h"
 #include "iceberg/scan.h"
 #include "iceberg/table.h"
@@ -17,24 +18,57 @@ namespace tarn {
 namespace {
 
 struct TableOptions {
-  std::string name;                // NS.TABLE
-  std::string schema;              // create
-  std::string partition;           // create
-  std::vector<std::string> files;  // append
-  std::string from;                // append: csv | jsonl | parquet
-  std::string columns;             // scan
-  std::string where;               // scan
-  int64_t snapshot = 0;            // scan
-  std::string as_of;               // scan
-  std::string format = "csv";      // scan
-  int64_t limit = -1;              // scan
-  bool purge = false;              // drop
-  std::string older_than;          // expire, orphans
-  int retain_last = 1;             // expire
-  bool dry_run = false;            // orphans
-  bool only_with_deletes = false;  // compact
-  int64_t target_file_mb = 128;    // compact
+  std::string name;                                   // NS.TABLE
+  std::string schema;                                 // create
+  std::string partition;                              // create
+  std::vector<std::string> files;                     // append
+  std::string from;                                   // append: csv | jsonl | parquet
+  std::string columns;                                // scan
+  std::string where;                                  // scan
+  int64_t snapshot = 0;                               // scan
+  std::string as_of;                                  // scan
+  std::string format = "csv";                         // scan
+  int64_t limit = -1;                                 // scan
+  bool purge = false;                                 // drop
+  std::string older_than;                             // expire, orphans
+  int retain_last = 1;                                // expire
+  bool dry_run = false;                               // orphans
+  bool only_with_deletes = false;                     // compact
+  int64_t target_file_mb = 128;                       // compact
+  std::vector<std::string> add, drop, rename, widen;  // schema
 };
+
+// --add name:type, --drop name, --rename old=new, --widen name:type, in that order.
+Result<std::vector<iceberg::Table::SchemaChange>> SchemaChanges(const TableOptions& o) {
+  using Change = iceberg::Table::SchemaChange;
+  std::vector<Change> changes;
+  auto typed = [](const std::string& spec, const char* flag) -> Result<Field> {
+    size_t colon = spec.find(':');
+    if (colon == std::string::npos || colon == 0) {
+      return Status::InvalidArgument(std::string(flag) + " '" + spec + "' is not NAME:TYPE");
+    }
+    TARN_ASSIGN_OR_RETURN(DataType type, ParseDataType(spec.substr(colon + 1)));
+    return Field{0, spec.substr(0, colon), type, false};
+  };
+  for (const std::string& a : o.add) {
+    TARN_ASSIGN_OR_RETURN(Field f, typed(a, "--add"));
+    changes.push_back({Change::kAdd, f.name, "", f.type});
+  }
+  for (const std::string& d : o.drop) changes.push_back({Change::kDrop, d, "", {}});
+  for (const std::string& r : o.rename) {
+    size_t eq = r.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == r.size()) {
+      return Status::InvalidArgument("--rename '" + r + "' is not OLD=NEW");
+    }
+    TARN_RETURN_IF_ERROR(iceberg::ValidateName(r.substr(eq + 1), "column name"));
+    changes.push_back({Change::kRename, r.substr(0, eq), r.substr(eq + 1), {}});
+  }
+  for (const std::string& w : o.widen) {
+    TARN_ASSIGN_OR_RETURN(Field f, typed(w, "--widen"));
+    changes.push_back({Change::kWiden, f.name, "", f.type});
+  }
+  return changes;
+}
 
 std::vector<std::string> SplitColumns(const std::string& text) {
   std::vector<std::string> out;
@@ -234,6 +268,11 @@ Status RunTable(const GlobalOptions& global, const std::string& verb, const Tabl
                         iceberg::Table::Load(catalog, *lake.store, id));
   if (verb == "show") return Show(*table);
   if (verb == "schema") {
+    TARN_ASSIGN_OR_RETURN(std::vector<iceberg::Table::SchemaChange> changes, SchemaChanges(o));
+    if (!changes.empty()) {
+      TARN_RETURN_IF_ERROR(table->UpdateSchema(changes).status());
+      std::printf("Schema %d of %s:\n", table->metadata().current_schema_id, id.ToString().c_str());
+    }
     for (const Field& f : table->metadata().schema().fields()) {
       std::printf("%4d  %-32s %-20s %s\n", f.id, f.name.c_str(), f.type.ToString().c_str(),
                   f.required ? "required" : "optional");
@@ -328,6 +367,7 @@ void AddTableCommand(CLI::App& app, const GlobalOptions& global, Action* action)
       "  tarn table scan sales.orders --as-of 2024-01-02T00:00:00Z --format jsonl\n"
       "  tarn table delete sales.orders --where \"customer = 'ann'\"\n"
       "  tarn table history sales.orders\n"
+      "  tarn table schema sales.orders --add 'channel:string' --rename customer=client\n"
       "  tarn table compact sales.orders --only-with-deletes\n"
       "  tarn table expire sales.orders --older-than 2024-06-01 --retain-last 5\n"
       "  tarn table orphans sales.orders --dry-run\n");
@@ -339,7 +379,9 @@ void AddTableCommand(CLI::App& app, const GlobalOptions& global, Action* action)
   for (Verb verb :
        {Verb{"create", "Create a table"}, Verb{"list", "List tables"},
         Verb{"show", "Location, snapshot, size, partitioning and schema"},
-        Verb{"schema", "Columns with their field ids"}, Verb{"history", "Snapshots, oldest first"},
+        Verb{"schema",
+             "Columns with their field ids; --add, --drop, --rename, --widen change them"},
+        Verb{"history", "Snapshots, oldest first"},
         Verb{"append", "Append rows from CSV, JSON lines or Parquet files"},
         Verb{"scan", "Print rows (CSV or JSON lines)"},
         Verb{"delete", "Delete the rows matching --where (position deletes)"},
@@ -377,6 +419,13 @@ void AddTableCommand(CLI::App& app, const GlobalOptions& global, Action* action)
     if (v == "delete") {
       sub->add_option("--where", o->where, "The rows to delete, e.g. \"customer_id = 42\"")
           ->required();
+    }
+    if (v == "schema") {
+      sub->add_option("--add", o->add, "Add an optional column NAME:TYPE (repeatable)");
+      sub->add_option("--drop", o->drop, "Drop a column (repeatable)");
+      sub->add_option("--rename", o->rename, "Rename OLD=NEW (repeatable)");
+      sub->add_option("--widen", o->widen,
+                      "Widen NAME:TYPE: int to long, float to double, decimal precision");
     }
     if (v == "compact") {
       sub->add_flag("--only-with-deletes", o->only_with_deletes,

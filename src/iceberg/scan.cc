@@ -154,8 +154,10 @@ Result<std::unique_ptr<TableScan>> TableScan::Open(Table& table, ScanOptions opt
       return Status::NotFound(table.id().ToString() + " had no snapshot yet at that time");
     }
   }
+  // The current schema, or for time travel the schema the snapshot was written with.
   const Schema* schema = &m.schema();
-  if (snapshot != nullptr && snapshot->schema_id && m.SchemaById(*snapshot->schema_id)) {
+  bool travel = scan->options_.snapshot_id || scan->options_.as_of_ms;
+  if (travel && snapshot->schema_id && m.SchemaById(*snapshot->schema_id)) {
     schema = m.SchemaById(*snapshot->schema_id);
   }
   scan->schema_ = std::make_shared<const Schema>(*schema);
@@ -304,10 +306,10 @@ Status TableScan::OpenFile(const ScanTask& task) {
       continue;
     }
     const Field& have = in_file.field(static_cast<size_t>(found));
-    if (!(have.type == f.type)) {
-      return Status::NotImplemented("'" + reader_->uri() + "' column '" + have.name + "' is " +
-                                    have.type.ToString() + ", the table's is " + f.type.ToString() +
-                                    " (type promotion is not read yet)");
+    if (!CanPromote(have.type, f.type)) {
+      return Status::Corruption("'" + reader_->uri() + "' column '" + have.name + "' is " +
+                                have.type.ToString() + ", which cannot be the table's " +
+                                f.type.ToString());
     }
     file_column_.push_back(static_cast<int>(select.size()));
     select.push_back(have.name);
@@ -329,8 +331,10 @@ Result<bool> TableScan::ReadFileBatch() {
         for (size_t i = 0; i < needed_->num_fields(); ++i) {
           if (file_column_[i] < 0) continue;
           const std::string& name = needed_->field(i).name;
-          int c = reader_->schema()->FindField(
-              reader_->selected_schema()->field(static_cast<size_t>(file_column_[i])).name);
+          const Field& in_file =
+              reader_->selected_schema()->field(static_cast<size_t>(file_column_[i]));
+          if (!(in_file.type == needed_->field(i).type)) continue;  // widened since: no bounds
+          int c = reader_->schema()->FindField(in_file.name);
           ParquetReader::Bounds& b = bounds[name] =
               reader_->ChunkBounds(group_, static_cast<size_t>(c));
           stats[name] = {b.min ? &*b.min : nullptr, b.max ? &*b.max : nullptr, b.null_count,
@@ -361,7 +365,12 @@ Result<bool> TableScan::ReadFileBatch() {
     read_ = ColumnBatch(needed_);
     for (size_t i = 0; i < needed_->num_fields(); ++i) {
       if (file_column_[i] >= 0) {
-        read_.column(i) = std::move(file_batch_.column(static_cast<size_t>(file_column_[i])));
+        Column& from = file_batch_.column(static_cast<size_t>(file_column_[i]));
+        if (from.type() == needed_->field(i).type) {
+          read_.column(i) = std::move(from);
+        } else {  // written before the column's type widened
+          for (size_t r = 0; r < rows; ++r) AppendPromoted(from, r, &read_.column(i));
+        }
       } else {
         for (size_t r = 0; r < rows; ++r) read_.column(i).AppendNull();
       }

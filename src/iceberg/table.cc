@@ -842,6 +842,90 @@ Result<Table::CompactResult> Table::Compact(bool only_with_deletes, int64_t targ
   return last.WithContext("compaction of " + id_.ToString());
 }
 
+namespace {
+
+// `changes` applied to `schema`; new field ids continue from `*last_column_id`.
+Result<Schema> Evolve(const Schema& schema, const PartitionSpec& spec,
+                      const std::vector<Table::SchemaChange>& changes, int32_t* last_column_id) {
+  std::vector<Field> fields = schema.fields();
+  auto find = [&](const std::string& name) -> Result<size_t> {
+    for (size_t i = 0; i < fields.size(); ++i) {
+      if (fields[i].name == name) return i;
+    }
+    return Status::NotFound("no column '" + name + "'");
+  };
+  for (const Table::SchemaChange& c : changes) {
+    switch (c.kind) {
+      case Table::SchemaChange::kAdd: {
+        if (find(c.column).ok()) {
+          return Status::AlreadyExists("column '" + c.column + "' already exists");
+        }
+        fields.push_back({++*last_column_id, c.column, c.type, /*required=*/false});
+        break;
+      }
+      case Table::SchemaChange::kDrop: {
+        TARN_ASSIGN_OR_RETURN(size_t i, find(c.column));
+        for (const PartitionField& p : spec.fields) {
+          if (p.source_id == fields[i].id) {
+            return Status::FailedPrecondition("column '" + c.column + "' feeds partition field '" +
+                                              p.name + "' and cannot be dropped");
+          }
+        }
+        if (fields.size() == 1) return Status::FailedPrecondition("a table keeps one column");
+        fields.erase(fields.begin() + static_cast<std::ptrdiff_t>(i));
+        break;
+      }
+      case Table::SchemaChange::kRename: {
+        TARN_ASSIGN_OR_RETURN(size_t i, find(c.column));
+        if (find(c.new_name).ok()) {
+          return Status::AlreadyExists("column '" + c.new_name + "' already exists");
+        }
+        fields[i].name = c.new_name;
+        break;
+      }
+      case Table::SchemaChange::kWiden: {
+        TARN_ASSIGN_OR_RETURN(size_t i, find(c.column));
+        if (!CanPromote(fields[i].type, c.type)) {
+          return Status::InvalidArgument("column '" + c.column + "' cannot change from " +
+                                         fields[i].type.ToString() + " to " + c.type.ToString() +
+                                         " (Iceberg widens int to long, float to double, and "
+                                         "a decimal's precision)");
+        }
+        fields[i].type = c.type;
+        break;
+      }
+    }
+  }
+  Schema out(std::move(fields));
+  TARN_RETURN_IF_ERROR(out.Validate());
+  return out;
+}
+
+}  // namespace
+
+Result<Schema> Table::UpdateSchema(const std::vector<SchemaChange>& changes) {
+  if (changes.empty()) return metadata_.schema();
+  Status last;
+  for (int attempt = 0; attempt < options_.commit_attempts; ++attempt) {
+    if (attempt > 0) TARN_RETURN_IF_ERROR(Refresh());
+    TableMetadata next = metadata_;
+    TARN_ASSIGN_OR_RETURN(
+        Schema schema, Evolve(metadata_.schema(), metadata_.spec(), changes, &next.last_column_id));
+    int32_t schema_id = 0;
+    for (const auto& [id, s] : next.schemas) schema_id = std::max(schema_id, id + 1);
+    next.schemas.emplace_back(schema_id, schema);
+    next.current_schema_id = schema_id;
+    next.last_updated_ms = options_.clock->NowMillis();
+    next.metadata_log.emplace_back(metadata_.last_updated_ms, metadata_location_);
+    std::vector<std::string> written;
+    last = Commit(next, &written);
+    if (last.ok()) return schema;
+    if (last.code() != StatusCode::kAborted) return last;
+    for (const std::string& key : written) (void)store_.Delete(key);
+  }
+  return last.WithContext("changing the schema of " + id_.ToString());
+}
+
 Status Table::CollectFiles(const Snapshot& snapshot, bool tombstones,
                            std::set<std::string>* files) {
   files->insert(snapshot.manifest_list);

@@ -110,6 +110,19 @@ class Table {
   Result<CompactResult> Compact(bool only_with_deletes = false,
                                 int64_t target_file_bytes = int64_t{128} << 20);
 
+  // Schema evolution, committed as a new current schema (no data file changes): new columns
+  // are optional and read as null in older files; dropped and renamed columns keep their field
+  // ids; types widen only as Iceberg allows (int to long, float to double, a decimal's
+  // precision up with the same scale). A column a partition field reads cannot be dropped.
+  struct SchemaChange {
+    enum Kind { kAdd, kDrop, kRename, kWiden };
+    Kind kind = kAdd;
+    std::string column;
+    std::string new_name;  // kRename
+    DataType type;         // kAdd, kWiden
+  };
+  Result<Schema> UpdateSchema(const std::vector<SchemaChange>& changes);
+
   // Every file a snapshot reaches: its manifest list, manifests, data and delete files (URIs);
   // with `tombstones`, also the files its manifests list as DELETED.
   Status CollectFiles(const Snapshot& snapshot, bool tombstones, std::set<std::string>* files);

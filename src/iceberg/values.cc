@@ -190,6 +190,28 @@ int CompareValues(const Column& a, const Column& b) {
   return 0;
 }
 
+bool CanPromote(const DataType& from, const DataType& to) {
+  if (from == to) return true;
+  if (from.id == TypeId::kInt && to.id == TypeId::kLong) return true;
+  if (from.id == TypeId::kFloat && to.id == TypeId::kDouble) return true;
+  return from.id == TypeId::kDecimal && to.id == TypeId::kDecimal && from.scale == to.scale &&
+         to.precision >= from.precision;
+}
+
+void AppendPromoted(const Column& column, size_t row, Column* out) {
+  if (!column.IsValid(row)) {
+    out->AppendNull();
+  } else if (column.type().id == TypeId::kInt && out->type().id == TypeId::kLong) {
+    out->AppendInt64(column.GetInt32(row));
+  } else if (column.type().id == TypeId::kFloat && out->type().id == TypeId::kDouble) {
+    out->AppendDouble(column.GetFloat(row));
+  } else if (column.type().id == TypeId::kDecimal) {
+    out->AppendDecimal(column.GetDecimal(row));
+  } else {
+    out->AppendFrom(column, row);
+  }
+}
+
 std::string TruncateLowerBound(const DataType& type, std::string_view bound, size_t length) {
   if (type.id == TypeId::kString) return std::string(bound.substr(0, PrefixBytes(bound, length)));
   if (type.id == TypeId::kBinary) return std::string(bound.substr(0, length));

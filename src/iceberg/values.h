@@ -23,6 +23,12 @@ std::optional<Column> DeserializeValue(const DataType& type, std::string_view by
 // binary as unsigned bytes): <0, 0, >0. NaN sorts after every number.
 int CompareValues(const Column& a, const Column& b);
 
+// Whether Iceberg allows a column of type `from` to become `to`: int to long, float to double,
+// decimal(P,S) to decimal(P',S) with P' >= P (and any type to itself).
+bool CanPromote(const DataType& from, const DataType& to);
+// Row `row` of `column` (of a type that CanPromote to `to`) appended to `out`, of type `to`.
+void AppendPromoted(const Column& column, size_t row, Column* out);
+
 // Bounds for string and binary columns are kept short, as Iceberg's default metrics mode
 // `truncate(16)` does: a lower bound is a prefix of `length` characters (string) or bytes;
 // an upper bound is that prefix with its last character (byte) incremented, or nullopt when

@@ -304,6 +304,15 @@ TEST_F(TableCommandsTest, CreateAppendScanShowAndHistory) {
   EXPECT_THAT(history.out, HasSubstr("(current)"));
   ProcessResult schema = Tarn({"table", "schema", "sales.orders"});
   EXPECT_THAT(schema.out, HasSubstr("4  ts"));
+  ProcessResult evolve = Tarn({"table", "schema", "sales.orders", "--add", "channel:string",
+                               "--rename", "customer=client"});
+  ASSERT_EQ(evolve.exit_code, 0) << evolve.err;
+  EXPECT_THAT(evolve.out, HasSubstr("Schema 1 of sales.orders"));
+  EXPECT_THAT(evolve.out, HasSubstr("5  channel"));
+  EXPECT_THAT(evolve.out, HasSubstr("2  client"));
+  EXPECT_THAT(Tarn({"table", "scan", "sales.orders", "--where", "id = 1"}).out,
+              HasSubstr("id,client,amount,ts,channel\n1,ann,10.50,2024-01-01T10:00:00,\n"));
+  EXPECT_EQ(Tarn({"table", "schema", "sales.orders", "--widen", "client:long"}).exit_code, 2);
 
   ProcessResult deleted = Tarn({"table", "delete", "sales.orders", "--where", "id >= 2"});
   ASSERT_EQ(deleted.exit_code, 0) << deleted.err;

@@ -658,3 +658,58 @@ TEST_F(IcebergTableTest, CompactionBinPacksAndDropsDeletedRows) {
 
 }  // namespace
 }  // namespace tarn::testing
+
+namespace tarn::testing {
+namespace {
+
+TEST_F(IcebergTableTest, SchemaEvolutionKeepsOldFilesReadable) {
+  TableIdentifier id{"sales", "evolve"};
+  Schema schema = Schema::Parse("id:int,name:string?,score:float?,price:decimal(9,2)?").value();
+  TARN_ASSERT_OK_AND_ASSIGN(auto table, Table::Create(*catalog_, *base_, id, schema, {}));
+  auto rows = [&](const Schema& s, int first, int count) {
+    ColumnBatch b(std::make_shared<const Schema>(s));
+    for (int i = first; i < first + count; ++i) {
+      for (size_t c = 0; c < s.num_fields(); ++c) {
+        EXPECT_THAT(
+            AppendText(c == 0 ? std::to_string(i)
+                              : (c == 1 ? "n" + std::to_string(i) : std::to_string(i) + ".5"),
+                       s.field(c).type, &b.column(c)),
+            IsOk());
+      }
+    }
+    return b;
+  };
+  TARN_ASSERT_OK(Append(*table, {rows(schema, 0, 3)}).status());
+  using Change = Table::SchemaChange;
+  TARN_ASSERT_OK_AND_ASSIGN(
+      Schema evolved,
+      table->UpdateSchema({{Change::kAdd, "note", "", DataType{TypeId::kString}},
+                           {Change::kDrop, "score", "", {}},
+                           {Change::kRename, "name", "label", {}},
+                           {Change::kWiden, "id", "", DataType{TypeId::kLong}},
+                           {Change::kWiden, "price", "", DataType::Decimal(18, 2)}}));
+  EXPECT_EQ(evolved.ToString(), "id:long,label:string?,price:decimal(18,2)?,note:string?");
+  EXPECT_EQ(evolved.field(3).id, 5);  // new ids continue after the last
+  EXPECT_EQ(table->metadata().schemas.size(), 2u);
+  TARN_ASSERT_OK(Append(*table, {rows(evolved, 3, 2)}).status());
+
+  std::vector<std::string> scanned = ScanText(*table);
+  EXPECT_EQ(scanned, (std::vector<std::string>{"0|n0|0.50|null", "1|n1|1.50|null", "2|n2|2.50|null",
+                                               "3|n3|3.50|3.5", "4|n4|4.50|4.5"}));
+  iceberg::ScanOptions where;
+  where.where = "id >= 2 AND label != 'n4'";
+  EXPECT_EQ(ScanText(*table, where).size(), 2u);
+  nlohmann::json check = CheckManifests(*table);
+  EXPECT_EQ(check["problems"], nlohmann::json::array()) << check.dump();
+
+  // What Iceberg forbids is refused, naming the column.
+  EXPECT_THAT(table->UpdateSchema({{Change::kWiden, "label", "", DataType{TypeId::kLong}}}),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("'label' cannot change")));
+  EXPECT_THAT(table->UpdateSchema({{Change::kAdd, "id", "", DataType{TypeId::kLong}}}),
+              StatusIs(StatusCode::kAlreadyExists));
+  EXPECT_THAT(table->UpdateSchema({{Change::kDrop, "nope", "", {}}}),
+              StatusIs(StatusCode::kNotFound));
+}
+
+}  // namespace
+}  // namespace tarn::testing

@@ -6,9 +6,14 @@
 import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
+// A local S3 server (TARN_JUDGE_S3_ENDPOINT, path-style, anonymous reads) stands in for AWS:
+// icebird turns s3://bucket/key into https://bucket.s3.amazonaws.com/key.
+const s3Endpoint = process.env.TARN_JUDGE_S3_ENDPOINT;
 const realFetch = globalThis.fetch;
 globalThis.fetch = async (url, init = {}) => {
-  const u = String(url);
+  let u = String(url);
+  const aws = /^https:\/\/([^./]+)\.s3\.amazonaws\.com\/(.*)$/.exec(u);
+  if (aws && s3Endpoint) return realFetch(`${s3Endpoint}/${aws[1]}/${aws[2]}`, init);
   if (!u.startsWith('file:')) return realFetch(url, init);
   const path = fileURLToPath(u);
   const size = statSync(path).size;

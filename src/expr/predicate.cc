@@ -17,6 +17,7 @@ struct Predicate::Node {
   std::string column;
   Op op = Op::kEq;
   std::shared_ptr<Column> literals;  // typed as the column
+  bool sorted = false;  // IN lists: literals sorted and distinct, so rows binary-search them
 };
 
 namespace {
@@ -24,6 +25,31 @@ namespace {
 using Node = Predicate::Node;
 using Kind = Node::Kind;
 constexpr int8_t kFalse = 0, kTrue = 1, kUnknown = 2;
+
+int Compare(const Column& a, size_t i, const Column& b, size_t j, bool* unordered);
+
+// Sorts and dedups an IN list so that rows can binary-search it; a list with a value that does
+// not order (NaN) stays as it is, searched linearly.
+bool SortLiterals(Column* literals) {
+  bool unordered = false;
+  std::vector<size_t> order(literals->size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return Compare(*literals, a, *literals, b, &unordered) < 0;
+  });
+  for (size_t i = 0; i < literals->size(); ++i) {
+    Compare(*literals, i, *literals, i, &unordered);
+  }
+  if (unordered) return false;
+  Column sorted(literals->type());
+  for (size_t k = 0; k < order.size(); ++k) {
+    bool u = false;
+    if (k > 0 && Compare(*literals, order[k - 1], *literals, order[k], &u) == 0) continue;
+    sorted.AppendFrom(*literals, order[k]);
+  }
+  *literals = std::move(sorted);
+  return true;
+}
 
 struct Token {
   enum Type { kEnd, kIdent, kQuotedIdent, kString, kNumber, kSymbol } type = kEnd;
@@ -198,6 +224,7 @@ class Parser {
       if (!(token_.type == Token::kSymbol && token_.text == ")"))
         return Error("expected ',' or ')'");
       TARN_RETURN_IF_ERROR(Advance());
+      node->sorted = SortLiterals(node->literals.get());
       return std::shared_ptr<const Node>(node);
     }
     static const std::pair<std::string_view, Op> kOps[] = {
@@ -314,8 +341,20 @@ int8_t EvaluateRow(const Node& node, const ColumnBatch& batch, const std::vector
   bool unordered = false;
   if (node.kind == Kind::kIn || node.kind == Kind::kNotIn) {
     bool hit = false;
-    for (size_t l = 0; l < node.literals->size() && !hit; ++l) {
-      hit = Compare(column, row, *node.literals, l, &unordered) == 0 && !unordered;
+    if (node.sorted) {
+      size_t lo = 0, hi = node.literals->size();
+      while (lo < hi && !hit) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = Compare(column, row, *node.literals, mid, &unordered);
+        if (unordered) break;  // a NaN row matches nothing
+        if (c == 0) hit = true;
+        if (c < 0) hi = mid;
+        if (c > 0) lo = mid + 1;
+      }
+    } else {
+      for (size_t l = 0; l < node.literals->size() && !hit; ++l) {
+        hit = Compare(column, row, *node.literals, l, &unordered) == 0 && !unordered;
+      }
     }
     return (hit == (node.kind == Kind::kIn)) ? kTrue : kFalse;
   }

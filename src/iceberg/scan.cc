@@ -63,6 +63,46 @@ FileStats StatsOf(const DataFile& file, const Schema& schema, const PartitionSpe
   return out;
 }
 
+// What a manifest's partition summaries say of the source columns of its partition fields:
+// identity fields bound their column, time fields bound it by their unit's range.
+FileStats ManifestStats(const ManifestFile& manifest, const PartitionSpec& spec,
+                        const Schema& schema) {
+  FileStats out;
+  if (!manifest.partitions || manifest.partitions->size() != spec.fields.size()) return out;
+  Result<std::vector<DataType>> types = PartitionTypes(spec, schema);
+  if (!types.ok()) return out;
+  for (size_t p = 0; p < spec.fields.size(); ++p) {
+    const FieldSummary& summary = (*manifest.partitions)[p];
+    if (!summary.lower_bound || !summary.upper_bound) continue;
+    const Field* source = nullptr;
+    for (const Field& f : schema.fields()) {
+      if (f.id == spec.fields[p].source_id) source = &f;
+    }
+    Result<Transform> t = Transform::Parse(spec.fields[p].transform);
+    if (source == nullptr || !t.ok() || out.mins.count(source->name)) continue;
+    std::optional<Column> lo = DeserializeValue((*types)[p], *summary.lower_bound);
+    std::optional<Column> hi = DeserializeValue((*types)[p], *summary.upper_bound);
+    if (!lo || !hi) continue;
+    if (t->kind == Transform::kIdentity) {
+      out.mins.emplace(source->name, std::move(*lo));
+      out.maxes.emplace(source->name, std::move(*hi));
+    } else {
+      auto low = t->SourceRange(source->type, *lo);
+      auto high = t->SourceRange(source->type, *hi);
+      if (!low || !high) continue;
+      out.mins.emplace(source->name, std::move(low->first));
+      out.maxes.emplace(source->name, std::move(high->second));
+    }
+  }
+  for (const auto& [name, min] : out.mins) {
+    Predicate::ColumnStats s;
+    s.min = &min;
+    s.max = &out.maxes.at(name);
+    out.stats[name] = s;
+  }
+  return out;
+}
+
 constexpr int32_t kFilePathId = 2147483546;  // position delete files: file_path
 constexpr int32_t kPosId = 2147483545;       // and pos
 
@@ -191,6 +231,22 @@ Result<std::unique_ptr<TableScan>> TableScan::Open(Table& table, ScanOptions opt
   // Plan: every live data file whose metadata allows a match, and every live delete file.
   TARN_ASSIGN_OR_RETURN(std::vector<ManifestFile> manifests, table.Manifests(*snapshot));
   for (const ManifestFile& manifest : manifests) {
+    // A data manifest whose partition range rules the predicate out is not even read.
+    const PartitionSpec* manifest_spec = m.SpecById(manifest.partition_spec_id);
+    if (scan->where_ && manifest.content == 0 && manifest_spec != nullptr &&
+        !manifest_spec->unpartitioned()) {
+      FileStats stats = ManifestStats(manifest, *manifest_spec, *schema);
+      bool might =
+          scan->where_->MightMatch([&](const std::string& column) -> const Predicate::ColumnStats* {
+            auto it = stats.stats.find(column);
+            return it == stats.stats.end() ? nullptr : &it->second;
+          });
+      if (!might) {
+        ++scan->manifests_skipped_;
+        scan->files_skipped_ += manifest.added_files_count + manifest.existing_files_count;
+        continue;
+      }
+    }
     TARN_ASSIGN_OR_RETURN(std::vector<ManifestEntry> entries, table.ManifestEntries(manifest));
     for (ManifestEntry& e : entries) {
       if (e.status == EntryStatus::kDeleted) continue;

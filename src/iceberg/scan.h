@@ -54,6 +54,7 @@ class TableScan {
   const std::vector<ScanTask>& files() const { return tasks_; }
   const std::vector<DataFile>& delete_files() const { return delete_files_; }
   int64_t files_skipped() const { return files_skipped_; }
+  int64_t manifests_skipped() const { return manifests_skipped_; }
 
   // The next rows into `batch` (replaced; of schema()); false after the last. Every batch
   // comes from one data file.
@@ -82,6 +83,7 @@ class TableScan {
   std::vector<DataFile> delete_files_;
   std::vector<int64_t> delete_sequence_;  // each delete file's data sequence number
   int64_t files_skipped_ = 0;
+  int64_t manifests_skipped_ = 0;
 
   size_t next_file_ = 0;
   std::unique_ptr<ParquetReader> reader_;

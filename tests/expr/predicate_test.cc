@@ -63,6 +63,19 @@ TEST_F(PredicateTest, ComparisonsUseTheColumnsType) {
   EXPECT_EQ(Matching("\"Odd Name\" = 'it''s'"), (Ids{4}));
 }
 
+// Long IN lists are sorted once and binary-searched; the answers are the linear ones.
+TEST_F(PredicateTest, LongInListsAnswerAsShortOnes) {
+  std::string many = "id IN (";
+  for (int i = 1000; i > 2; --i) many += std::to_string(i * 2) + ", ";
+  many += "4, 4, 1)";
+  EXPECT_EQ(Matching(many), (Ids{1, 4}));
+  EXPECT_EQ(Matching("cur IN ('USD', 'AAA', 'EUR', 'ZZZ', 'EUR', 'B', 'C', 'D', 'E', 'F')"),
+            (Ids{1, 4}));
+  EXPECT_EQ(Matching("cur NOT IN ('USD', 'AAA', 'EUR', 'ZZZ', 'B', 'C', 'D', 'E', 'F', 'G')"),
+            (Ids{2}));
+  EXPECT_EQ(Matching("x IN (10, 9, 8, 7, 6, 5, 4, 3, 2, 1.5, 0)"), (Ids{1, 3}));  // -0 = 0
+}
+
 TEST_F(PredicateTest, NullsFollowThreeValuedLogic) {
   EXPECT_EQ(Matching("amount IS NULL"), (Ids{2}));
   EXPECT_EQ(Matching("cur IS NOT NULL"), (Ids{1, 2, 4}));

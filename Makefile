@@ -31,12 +31,14 @@ test: deps
 	@cmake --build --preset asan -j $(JOBS)
 	@scripts/fuzz.sh $(FUZZ_SECONDS)
 	@build/asan/bench/parquet_bench --rows 20000 --dir build/asan/bench-smoke | tail -n 1
+	@build/asan/bench/iceberg_bench --rows 100000 --files 200 --manifests 20 --dir build/asan/bench-smoke/iceberg | tail -n 1
 	@ctest --preset asan
 
-# Benchmarks against their peers, with ratios (release build; 10 million rows, about a minute).
+# Benchmarks against their peers, with ratios (release build; 10 million rows, about two minutes).
 BENCH_ROWS ?= 10000000
 bench: deps build
 	@build/release/bench/parquet_bench --rows $(BENCH_ROWS) --dir build/release/bench-data
+	@build/release/bench/iceberg_bench --rows $(BENCH_ROWS) --dir build/release/bench-data/iceberg
 
 # A longer fuzzing session: make fuzz FUZZ_SECONDS=600
 fuzz: deps

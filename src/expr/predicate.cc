@@ -18,6 +18,17 @@ struct Predicate::Node {
   Op op = Op::kEq;
   std::shared_ptr<Column> literals;  // typed as the column
   bool sorted = false;  // IN lists: literals sorted and distinct, so rows binary-search them
+  size_t position = 0;  // of `column` in the predicate's columns()
+  // IN lists of integer columns (int, long, date, time, timestamps): the sorted values, for
+  // a search without the general comparison.
+  std::vector<int64_t> integers;
+  bool integer_list = false;
+  // A 2^16-bit filter of `integers` (by a multiplicative hash): most rows of a long list miss
+  // it and skip the search.
+  std::vector<uint64_t> filter;
+  static size_t FilterBit(int64_t v) {
+    return static_cast<size_t>((static_cast<uint64_t>(v) * 0x9E3779B97F4A7C15ULL) >> 48);
+  }
 };
 
 namespace {
@@ -190,9 +201,9 @@ class Parser {
     if (index < 0)
       return Error("no column named '" + node->column + "' (columns: " + schema_.ToString() + ")");
     const Field& field = schema_.field(static_cast<size_t>(index));
-    if (std::find(columns_->begin(), columns_->end(), field.name) == columns_->end()) {
-      columns_->push_back(field.name);
-    }
+    auto known = std::find(columns_->begin(), columns_->end(), field.name);
+    node->position = static_cast<size_t>(known - columns_->begin());
+    if (known == columns_->end()) columns_->push_back(field.name);
     node->literals = std::make_shared<Column>(field.type);
     TARN_RETURN_IF_ERROR(Advance());
     if (IsKeyword(token_, "IS")) {
@@ -225,6 +236,17 @@ class Parser {
         return Error("expected ',' or ')'");
       TARN_RETURN_IF_ERROR(Advance());
       node->sorted = SortLiterals(node->literals.get());
+      StorageKind storage = StorageOf(field.type.id);
+      if (node->sorted && (storage == StorageKind::kInt64 || storage == StorageKind::kInt32)) {
+        node->integer_list = true;
+        node->filter.assign(1024, 0);
+        for (size_t l = 0; l < node->literals->size(); ++l) {
+          node->integers.push_back(storage == StorageKind::kInt64 ? node->literals->GetInt64(l)
+                                                                  : node->literals->GetInt32(l));
+          size_t bit = Node::FilterBit(node->integers.back());
+          node->filter[bit / 64] |= uint64_t{1} << (bit % 64);
+        }
+      }
       return std::shared_ptr<const Node>(node);
     }
     static const std::pair<std::string_view, Op> kOps[] = {
@@ -331,9 +353,7 @@ int8_t EvaluateRow(const Node& node, const ColumnBatch& batch, const std::vector
     default:
       break;
   }
-  size_t position =
-      static_cast<size_t>(std::find(names.begin(), names.end(), node.column) - names.begin());
-  const Column& column = batch.column(static_cast<size_t>(index_of[position]));
+  const Column& column = batch.column(static_cast<size_t>(index_of[node.position]));
   bool valid = column.IsValid(row);
   if (node.kind == Kind::kIsNull) return valid ? kFalse : kTrue;
   if (node.kind == Kind::kIsNotNull) return valid ? kTrue : kFalse;
@@ -341,7 +361,13 @@ int8_t EvaluateRow(const Node& node, const ColumnBatch& batch, const std::vector
   bool unordered = false;
   if (node.kind == Kind::kIn || node.kind == Kind::kNotIn) {
     bool hit = false;
-    if (node.sorted) {
+    if (node.integer_list) {
+      int64_t v = StorageOf(column.type().id) == StorageKind::kInt64 ? column.GetInt64(row)
+                                                                     : column.GetInt32(row);
+      size_t bit = Node::FilterBit(v);
+      hit = (node.filter[bit / 64] >> (bit % 64) & 1) != 0 &&
+            std::binary_search(node.integers.begin(), node.integers.end(), v);
+    } else if (node.sorted) {
       size_t lo = 0, hi = node.literals->size();
       while (lo < hi && !hit) {
         size_t mid = lo + (hi - lo) / 2;
@@ -467,8 +493,24 @@ Result<std::vector<uint8_t>> Predicate::Evaluate(const ColumnBatch& batch) const
     index_of.push_back(i);
   }
   std::vector<uint8_t> keep(batch.num_rows());
+  const Node& root = *root_;
+  if (root.integer_list) {
+    // A long IN list of integers, the shape of deletes by key: one tight loop over the column.
+    const Column& column = batch.column(static_cast<size_t>(index_of[root.position]));
+    const bool wide = StorageOf(column.type().id) == StorageKind::kInt64;
+    const bool in = root.kind == Kind::kIn;
+    for (size_t r = 0; r < keep.size(); ++r) {
+      if (!column.IsValid(r)) continue;  // unknown: not kept
+      int64_t v = wide ? column.GetInt64(r) : column.GetInt32(r);
+      size_t bit = Node::FilterBit(v);
+      bool hit = (root.filter[bit / 64] >> (bit % 64) & 1) != 0 &&
+                 std::binary_search(root.integers.begin(), root.integers.end(), v);
+      keep[r] = hit == in ? 1 : 0;
+    }
+    return keep;
+  }
   for (size_t r = 0; r < keep.size(); ++r) {
-    keep[r] = EvaluateRow(*root_, batch, index_of, columns_, r) == kTrue ? 1 : 0;
+    keep[r] = EvaluateRow(root, batch, index_of, columns_, r) == kTrue ? 1 : 0;
   }
   return keep;
 }

@@ -217,17 +217,6 @@ void ReadMap(const AvroValue* v, std::map<int32_t, V>* out) {
   }
 }
 
-Json SpecFieldsJson(const PartitionSpec& spec) {
-  Json fields = Json::array();
-  for (const PartitionField& f : spec.fields) {
-    fields.push_back({{"name", f.name},
-                      {"transform", f.transform},
-                      {"source-id", f.source_id},
-                      {"field-id", f.field_id}});
-  }
-  return fields;
-}
-
 }  // namespace
 
 AvroSchemaPtr ManifestEntrySchema(const PartitionSpec& spec,
@@ -302,7 +291,7 @@ Result<std::string> WriteManifest(const ManifestContext& context,
   AvroFileWriter writer(schema,
                         {{"schema", SchemaToIcebergJson(*context.schema, context.schema_id)},
                          {"schema-id", std::to_string(context.schema_id)},
-                         {"partition-spec", SpecFieldsJson(spec).dump()},
+                         {"partition-spec", PartitionFieldsJson(spec)},
                          {"partition-spec-id", std::to_string(spec.spec_id)},
                          {"format-version", "2"},
                          {"content", context.content == 0 ? "data" : "deletes"}});

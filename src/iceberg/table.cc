@@ -26,6 +26,19 @@ std::string_view LocalPath(std::string_view uri) {
   return uri;
 }
 
+// `files` as the ADDED entries of snapshot `snapshot_id` (sequence numbers left to inherit).
+std::vector<ManifestEntry> AddedEntries(const std::vector<DataFile>& files, int64_t snapshot_id) {
+  std::vector<ManifestEntry> entries;
+  for (const DataFile& f : files) {
+    ManifestEntry e;
+    e.status = EntryStatus::kAdded;
+    e.snapshot_id = snapshot_id;
+    e.file = f;
+    entries.push_back(std::move(e));
+  }
+  return entries;
+}
+
 int64_t NewSnapshotId() {
   while (true) {
     auto id = static_cast<int64_t>(RandomU64() & INT64_MAX);
@@ -417,16 +430,11 @@ Result<Snapshot> Table::CommitNewFiles(const std::vector<DataFile>& files,
     };
 
     // The new manifest.
-    std::vector<ManifestEntry> entries;
+    std::vector<ManifestEntry> entries = AddedEntries(files, snapshot_id);
     int64_t added_records = 0, added_size = 0;
     const int32_t spec_id = files.front().spec_id;
     std::map<std::string, int> partitions;
     for (const DataFile& f : files) {
-      ManifestEntry e;
-      e.status = EntryStatus::kAdded;
-      e.snapshot_id = snapshot_id;
-      e.file = f;
-      entries.push_back(std::move(e));
       added_records += f.record_count;
       added_size += f.file_size_in_bytes;
       partitions[PartitionPath(spec, f.partition)] = 1;
@@ -737,13 +745,9 @@ Result<Table::CompactResult> Table::Compact(bool only_with_deletes, int64_t targ
                              "), which removed files it was rewriting; run it again");
     }
     int64_t added_size = 0;
-    for (const DataFile& f : added) {
-      ManifestEntry e;
-      e.status = EntryStatus::kAdded;
-      e.snapshot_id = snapshot_id;
-      e.file = f;
+    for (ManifestEntry& e : AddedEntries(added, snapshot_id)) {
+      added_size += e.file.file_size_in_bytes;
       data_entries.push_back(std::move(e));
-      added_size += f.file_size_in_bytes;
     }
     std::vector<std::string> written;
     auto cleanup = [&] {

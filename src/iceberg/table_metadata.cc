@@ -54,6 +54,12 @@ class Reader {
 };
 
 Json SpecJson(const PartitionSpec& spec) {
+  return {{"spec-id", spec.spec_id}, {"fields", Json::parse(PartitionFieldsJson(spec))}};
+}
+
+}  // namespace
+
+std::string PartitionFieldsJson(const PartitionSpec& spec) {
   Json fields = Json::array();
   for (const PartitionField& f : spec.fields) {
     fields.push_back({{"name", f.name},
@@ -61,10 +67,8 @@ Json SpecJson(const PartitionSpec& spec) {
                       {"source-id", f.source_id},
                       {"field-id", f.field_id}});
   }
-  return {{"spec-id", spec.spec_id}, {"fields", fields}};
+  return fields.dump();
 }
-
-}  // namespace
 
 std::string Snapshot::operation() const {
   auto it = summary.find("operation");

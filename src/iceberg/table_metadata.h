@@ -30,6 +30,9 @@ struct PartitionSpec {
   bool operator==(const PartitionSpec&) const = default;
 };
 
+// The spec's fields as the JSON array metadata files and manifest headers both carry.
+std::string PartitionFieldsJson(const PartitionSpec& spec);
+
 struct Snapshot {
   int64_t snapshot_id = 0;
   std::optional<int64_t> parent_snapshot_id;

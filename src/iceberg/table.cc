@@ -182,7 +182,16 @@ Status Table::Commit(const TableMetadata& next, std::vector<std::string>* writte
   TARN_RETURN_IF_ERROR(store_.PutIfAbsent(key, TableMetadataToJson(next)));
   written->push_back(key);
   std::string location = store_.Uri(key);
-  TARN_RETURN_IF_ERROR(catalog_.CommitTable(id_, metadata_location_, location));
+  if (options_.in_commit) {
+    // The compare-and-swap and the caller's own rows, in one database transaction.
+    const Snapshot* snapshot = next.current_snapshot();
+    TARN_RETURN_IF_ERROR(catalog_.db().Transaction([&]() -> Status {
+      TARN_RETURN_IF_ERROR(catalog_.CommitTable(id_, metadata_location_, location));
+      return options_.in_commit(catalog_.db(), snapshot);
+    }));
+  } else {
+    TARN_RETURN_IF_ERROR(catalog_.CommitTable(id_, metadata_location_, location));
+  }
   metadata_ = next;
   metadata_location_ = location;
   return Status::OK();

@@ -35,6 +35,11 @@ Result<std::string> KeyForUri(const ObjectStore& store, std::string_view uri);
 struct TableOptions {
   ParquetWriterOptions parquet;  // for data files tarn writes
   int commit_attempts = 4;       // an append retries a lost compare-and-swap
+  // Runs inside the database transaction that swaps the catalog pointer, after the swap, with
+  // the snapshot being committed (null for metadata-only commits): tarn's own rows (an
+  // ingestion window, a run's history, the subject index) commit with the table or not at all
+  // (DESIGN.md, "The one idea"). An error rolls the swap back; the commit then fails with it.
+  std::function<Status(Database& db, const Snapshot* snapshot)> in_commit;
   Clock* clock = Clock::Real();
 };
 

@@ -577,3 +577,40 @@ TEST_F(IcebergTableTest, SchemaEvolutionKeepsOldFilesReadable) {
 
 }  // namespace
 }  // namespace tarn::testing
+
+namespace tarn::testing {
+namespace {
+
+// DESIGN.md, "The one idea": tarn's own rows commit in the transaction that moves the table.
+TEST_F(IcebergTableTest, RowsWrittenInTheCommitLandWithItOrNotAtAll) {
+  TARN_ASSERT_OK(
+      db_->Execute("CREATE TABLE watermark (job TEXT PRIMARY KEY, snapshot_id BIGINT)").status());
+  TableIdentifier id{"sales", "atomic"};
+  TARN_ASSERT_OK(Table::Create(*catalog_, *base_, id, schema_, {}).status());
+  iceberg::TableOptions options;
+  bool fail = false;
+  options.in_commit = [&](Database& db, const Snapshot* snapshot) -> Status {
+    TARN_RETURN_IF_ERROR(db.Execute("INSERT INTO watermark VALUES ('job', ?)",
+                                    {snapshot == nullptr ? int64_t{0} : snapshot->snapshot_id})
+                             .status());
+    return fail ? Status::Internal("the job's bookkeeping failed") : Status::OK();
+  };
+  TARN_ASSERT_OK_AND_ASSIGN(auto table, Table::Load(*catalog_, *base_, id, options));
+  TARN_ASSERT_OK_AND_ASSIGN(Snapshot snap, Append(*table, {Rows(0, 5)}));
+  TARN_ASSERT_OK_AND_ASSIGN(QueryResult mark, db_->Execute("SELECT snapshot_id FROM watermark"));
+  ASSERT_EQ(mark.rows.size(), 1u);
+  EXPECT_EQ(mark.GetInt(0, 0).value(), snap.snapshot_id);
+
+  // A failure in the transaction leaves both the table and the rows as they were.
+  TARN_ASSERT_OK(db_->Execute("DELETE FROM watermark").status());
+  fail = true;
+  EXPECT_THAT(Append(*table, {Rows(5, 5)}), StatusIs(StatusCode::kInternal));
+  TARN_ASSERT_OK_AND_ASSIGN(auto fresh, Table::Load(*catalog_, *base_, id));
+  EXPECT_EQ(fresh->metadata().current_snapshot_id, snap.snapshot_id);
+  EXPECT_EQ(ScanText(*fresh).size(), 5u);
+  TARN_ASSERT_OK_AND_ASSIGN(mark, db_->Execute("SELECT snapshot_id FROM watermark"));
+  EXPECT_TRUE(mark.rows.empty());
+}
+
+}  // namespace
+}  // namespace tarn::testing

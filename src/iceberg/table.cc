@@ -414,11 +414,90 @@ Result<Snapshot> Table::AppendFiles(const std::vector<DataFile>& files) {
   return CommitNewFiles(files, nullptr);
 }
 
+Result<ManifestFile> Table::WriteManifestFile(const std::vector<ManifestEntry>& entries,
+                                              int32_t content, int64_t snapshot_id,
+                                              std::vector<std::string>* written) {
+  const TableMetadata& base = metadata_;
+  const PartitionSpec& spec = base.spec();
+  TARN_ASSIGN_OR_RETURN(std::vector<DataType> types, PartitionTypes(spec, base.schema()));
+  ManifestContext context{&base.schema(), base.current_schema_id, &spec, types, content};
+  ManifestFile listed;
+  TARN_ASSIGN_OR_RETURN(std::string bytes, WriteManifest(context, entries, snapshot_id,
+                                                         base.last_sequence_number + 1, &listed));
+  std::string key =
+      location_key_ + "/metadata/" + RandomUuid() + "-m" + std::to_string(content) + ".avro";
+  TARN_RETURN_IF_ERROR(store_.PutIfAbsent(key, bytes));
+  written->push_back(key);
+  listed.manifest_path = store_.Uri(key);
+  listed.manifest_length = static_cast<int64_t>(bytes.size());
+  return listed;
+}
+
+Result<Snapshot> Table::CommitSnapshot(int64_t snapshot_id, int attempt,
+                                       const std::vector<ManifestFile>& manifests,
+                                       std::map<std::string, std::string> summary,
+                                       std::vector<std::string>* written) {
+  const TableMetadata& base = metadata_;
+  const Snapshot* parent = base.current_snapshot();
+  const int64_t sequence = base.last_sequence_number + 1;
+  TARN_ASSIGN_OR_RETURN(
+      std::string list,
+      WriteManifestList(snapshot_id,
+                        parent ? std::optional<int64_t>(parent->snapshot_id) : std::nullopt,
+                        sequence, manifests));
+  std::string list_key = location_key_ + "/metadata/snap-" + std::to_string(snapshot_id) + "-" +
+                         std::to_string(attempt + 1) + "-" + RandomUuid() + ".avro";
+  TARN_RETURN_IF_ERROR(store_.PutIfAbsent(list_key, list));
+  written->push_back(list_key);
+
+  // The totals come from the manifest list itself, so they are right whatever the parent's
+  // summary said.
+  int64_t total_files = 0, total_records = 0, total_deletes = 0;
+  for (const ManifestFile& m : manifests) {
+    if (m.content == 0) {
+      total_files += m.added_files_count + m.existing_files_count;
+      total_records += m.added_rows_count + m.existing_rows_count;
+    } else {
+      total_deletes += m.added_files_count + m.existing_files_count;
+    }
+  }
+  summary["total-data-files"] = std::to_string(total_files);
+  summary["total-records"] = std::to_string(total_records);
+  summary["total-delete-files"] = std::to_string(total_deletes);
+  summary["engine-name"] = "tarn";
+
+  Snapshot snap;
+  snap.snapshot_id = snapshot_id;
+  if (parent != nullptr) snap.parent_snapshot_id = parent->snapshot_id;
+  snap.sequence_number = sequence;
+  snap.timestamp_ms = options_.clock->NowMillis();
+  snap.manifest_list = store_.Uri(list_key);
+  snap.schema_id = base.current_schema_id;
+  snap.summary = std::move(summary);
+  TableMetadata next = base;
+  next.snapshots.push_back(snap);
+  next.current_snapshot_id = snapshot_id;
+  next.last_sequence_number = sequence;
+  next.last_updated_ms = snap.timestamp_ms;
+  next.snapshot_log.emplace_back(snap.timestamp_ms, snapshot_id);
+  next.metadata_log.emplace_back(base.last_updated_ms, metadata_location_);
+  TARN_RETURN_IF_ERROR(Commit(next, written));
+  return snap;
+}
+
 Result<Snapshot> Table::CommitNewFiles(const std::vector<DataFile>& files,
                                        const std::function<Status()>& validate) {
   const bool deletes = files.front().content != FileContent::kData;
   const bool positional = files.front().content == FileContent::kPositionDeletes;
   const char* operation = deletes ? "delete" : "append";
+  int64_t added_records = 0, added_size = 0;
+  for (const DataFile& f : files) {
+    if (f.content != files.front().content || f.spec_id != files.front().spec_id) {
+      return Status::InvalidArgument("one commit adds files of one kind and one spec");
+    }
+    added_records += f.record_count;
+    added_size += f.file_size_in_bytes;
+  }
   Status last;
   for (int attempt = 0; attempt < options_.commit_attempts; ++attempt) {
     if (attempt > 0) {
@@ -426,43 +505,20 @@ Result<Snapshot> Table::CommitNewFiles(const std::vector<DataFile>& files,
       if (validate) TARN_RETURN_IF_ERROR(validate());
       options_.clock->SleepForMicros(int64_t{20000} << attempt);
     }
-    const TableMetadata& base = metadata_;
-    const PartitionSpec& spec = base.spec();
-    TARN_ASSIGN_OR_RETURN(std::vector<DataType> types, PartitionTypes(spec, base.schema()));
-    const Snapshot* parent = base.current_snapshot();
+    const Snapshot* parent = metadata_.current_snapshot();
     const int64_t snapshot_id = NewSnapshotId();
-    const int64_t sequence = base.last_sequence_number + 1;
-    const int64_t now = options_.clock->NowMillis();
     std::vector<std::string> written;
     auto discard = [&] {
       for (const std::string& key : written) (void)store_.Delete(key);
     };
-
-    // The new manifest.
-    std::vector<ManifestEntry> entries = AddedEntries(files, snapshot_id);
-    int64_t added_records = 0, added_size = 0;
-    const int32_t spec_id = files.front().spec_id;
-    std::map<std::string, int> partitions;
-    for (const DataFile& f : files) {
-      added_records += f.record_count;
-      added_size += f.file_size_in_bytes;
-      partitions[PartitionPath(spec, f.partition)] = 1;
-      if (f.content != files.front().content || f.spec_id != spec_id) {
-        return Status::InvalidArgument("one commit adds files of one kind and one spec");
-      }
+    // The manifest list: a new manifest of the files, then every manifest of the parent.
+    Result<ManifestFile> added =
+        WriteManifestFile(AddedEntries(files, snapshot_id), deletes ? 1 : 0, snapshot_id, &written);
+    if (!added.ok()) {
+      discard();
+      return added.status();
     }
-    ManifestContext context{&base.schema(), base.current_schema_id, &spec, types, deletes ? 1 : 0};
-    ManifestFile listed;
-    TARN_ASSIGN_OR_RETURN(std::string manifest,
-                          WriteManifest(context, entries, snapshot_id, sequence, &listed));
-    std::string manifest_key = location_key_ + "/metadata/" + RandomUuid() + "-m0.avro";
-    TARN_RETURN_IF_ERROR(store_.PutIfAbsent(manifest_key, manifest));
-    written.push_back(manifest_key);
-    listed.manifest_path = store_.Uri(manifest_key);
-    listed.manifest_length = static_cast<int64_t>(manifest.size());
-
-    // The manifest list: the new manifest, then every manifest of the parent.
-    std::vector<ManifestFile> manifests = {listed};
+    std::vector<ManifestFile> manifests = {*added};
     if (parent != nullptr) {
       Result<std::vector<ManifestFile>> kept = Manifests(*parent);
       if (!kept.ok()) {
@@ -471,74 +527,36 @@ Result<Snapshot> Table::CommitNewFiles(const std::vector<DataFile>& files,
       }
       manifests.insert(manifests.end(), kept->begin(), kept->end());
     }
-    int64_t total_files = 0, total_records = 0, total_deletes = 0;
-    for (const ManifestFile& m : manifests) {
-      if (m.content == 0) {
-        total_files += m.added_files_count + m.existing_files_count;
-        total_records += m.added_rows_count + m.existing_rows_count;
-      } else {
-        total_deletes += m.added_files_count + m.existing_files_count;
-      }
-    }
-    Result<std::string> list = WriteManifestList(
-        snapshot_id, parent ? std::optional<int64_t>(parent->snapshot_id) : std::nullopt, sequence,
-        manifests);
-    if (!list.ok()) {
-      discard();
-      return list.status();
-    }
-    std::string list_key = location_key_ + "/metadata/snap-" + std::to_string(snapshot_id) + "-" +
-                           std::to_string(attempt + 1) + "-" + RandomUuid() + ".avro";
-    if (Status s = store_.PutIfAbsent(list_key, *list); !s.ok()) {
-      discard();
-      return s;
-    }
-    written.push_back(list_key);
-
-    Snapshot snap;
-    snap.snapshot_id = snapshot_id;
-    if (parent != nullptr) snap.parent_snapshot_id = parent->snapshot_id;
-    snap.sequence_number = sequence;
-    snap.timestamp_ms = now;
-    snap.manifest_list = store_.Uri(list_key);
-    snap.schema_id = base.current_schema_id;
+    std::set<std::string> partitions;
+    for (const DataFile& f : files) partitions.insert(PartitionPath(metadata_.spec(), f.partition));
     auto carried = [&](const char* key) { return parent ? parent->SummaryCount(key) : 0; };
-    snap.summary = {
+    std::map<std::string, std::string> summary = {
         {"operation", operation},
         {"added-files-size", std::to_string(added_size)},
         {"changed-partition-count", std::to_string(partitions.size())},
-        {"total-data-files", std::to_string(total_files)},
-        {"total-records", std::to_string(total_records)},
         {"total-files-size", std::to_string(carried("total-files-size") + added_size)},
-        {"total-delete-files", std::to_string(total_deletes)},
         {"total-position-deletes",
          std::to_string(carried("total-position-deletes") + (positional ? added_records : 0))},
         {"total-equality-deletes", std::to_string(carried("total-equality-deletes") +
                                                   (deletes && !positional ? added_records : 0))},
-        {"engine-name", "tarn"},
     };
     if (deletes) {
       const char* kind = positional ? "position" : "equality";
-      snap.summary["added-delete-files"] = std::to_string(files.size());
-      snap.summary[std::string("added-") + kind + "-delete-files"] = std::to_string(files.size());
-      snap.summary[std::string("added-") + kind + "-deletes"] = std::to_string(added_records);
+      summary["added-delete-files"] = std::to_string(files.size());
+      summary[std::string("added-") + kind + "-delete-files"] = std::to_string(files.size());
+      summary[std::string("added-") + kind + "-deletes"] = std::to_string(added_records);
     } else {
-      snap.summary["added-data-files"] = std::to_string(files.size());
-      snap.summary["added-records"] = std::to_string(added_records);
+      summary["added-data-files"] = std::to_string(files.size());
+      summary["added-records"] = std::to_string(added_records);
     }
-    TableMetadata next = base;
-    next.snapshots.push_back(snap);
-    next.current_snapshot_id = snapshot_id;
-    next.last_sequence_number = sequence;
-    next.last_updated_ms = now;
-    next.snapshot_log.emplace_back(now, snapshot_id);
-    next.metadata_log.emplace_back(base.last_updated_ms, metadata_location_);
-    last = Commit(next, &written);
-    if (last.ok()) {
+    Result<Snapshot> snap =
+        CommitSnapshot(snapshot_id, attempt, manifests, std::move(summary), &written);
+    if (snap.ok()) {
       spdlog::debug("{}: {} of {} files, {} rows, as snapshot {}", id_.ToString(), operation,
                     files.size(), added_records, snapshot_id);
       return snap;
     }
+    last = snap.status();
     if (last.code() != StatusCode::kAborted) return last;  // outcome unknown: keep every file
     discard();  // certainly not committed: nothing references these files
     spdlog::info("{}: another writer committed first; retrying the {} ({} of {})", id_.ToString(),
@@ -702,16 +720,12 @@ Result<Table::CompactResult> Table::Compact(bool only_with_deletes, int64_t targ
   Status last;
   for (int attempt = 0; attempt < options_.commit_attempts; ++attempt) {
     if (attempt > 0) TARN_RETURN_IF_ERROR(Refresh());
-    const TableMetadata& base = metadata_;
-    const Snapshot* parent = base.current_snapshot();
-    const PartitionSpec& spec = base.spec();
-    TARN_ASSIGN_OR_RETURN(std::vector<DataType> types, PartitionTypes(spec, base.schema()));
+    const Snapshot* parent = metadata_.current_snapshot();
     // Every live entry now, split into kept, rewritten and dropped.
     TARN_ASSIGN_OR_RETURN(std::vector<ManifestFile> manifests, Manifests(*parent));
     std::vector<ManifestEntry> data_entries, delete_entries;
     std::set<std::string> seen_rewrite, seen_drop;
     const int64_t snapshot_id = NewSnapshotId();
-    const int64_t sequence = base.last_sequence_number + 1;
     int64_t deleted_records = 0, removed_size = 0, removed_position_deletes = 0;
     for (const ManifestFile& m : manifests) {
       TARN_ASSIGN_OR_RETURN(std::vector<ManifestEntry> entries, ManifestEntries(m));
@@ -758,60 +772,24 @@ Result<Table::CompactResult> Table::Compact(bool only_with_deletes, int64_t targ
       added_size += e.file.file_size_in_bytes;
       data_entries.push_back(std::move(e));
     }
+    // The new manifests replace every old one: the list names only them.
     std::vector<std::string> written;
     auto cleanup = [&] {
       for (const std::string& key : written) (void)store_.Delete(key);
     };
     std::vector<ManifestFile> listed;
-    for (int content = 0; content < 2; ++content) {
+    for (int32_t content = 0; content < 2; ++content) {
       const std::vector<ManifestEntry>& entries = content == 0 ? data_entries : delete_entries;
       if (entries.empty()) continue;
-      ManifestContext context{&base.schema(), base.current_schema_id, &spec, types, content};
-      ManifestFile m;
-      Result<std::string> bytes = WriteManifest(context, entries, snapshot_id, sequence, &m);
-      if (!bytes.ok()) {
+      Result<ManifestFile> m = WriteManifestFile(entries, content, snapshot_id, &written);
+      if (!m.ok()) {
         cleanup();
         discard();
-        return bytes.status();
+        return m.status();
       }
-      std::string key =
-          location_key_ + "/metadata/" + RandomUuid() + "-m" + std::to_string(content) + ".avro";
-      if (Status put = store_.PutIfAbsent(key, *bytes); !put.ok()) {
-        cleanup();
-        return put;
-      }
-      written.push_back(key);
-      m.manifest_path = store_.Uri(key);
-      m.manifest_length = static_cast<int64_t>(bytes->size());
-      listed.push_back(std::move(m));
+      listed.push_back(*std::move(m));
     }
-    Result<std::string> list =
-        WriteManifestList(snapshot_id, parent->snapshot_id, sequence, listed);
-    std::string list_key = location_key_ + "/metadata/snap-" + std::to_string(snapshot_id) + "-" +
-                           std::to_string(attempt + 1) + "-" + RandomUuid() + ".avro";
-    Status put = list.ok() ? store_.PutIfAbsent(list_key, *list) : list.status();
-    if (!put.ok()) {
-      cleanup();
-      return put;
-    }
-    written.push_back(list_key);
-    int64_t total_files = 0, total_records = 0, total_deletes = 0;
-    for (const ManifestFile& m : listed) {
-      if (m.content == 0) {
-        total_files += m.added_files_count + m.existing_files_count;
-        total_records += m.added_rows_count + m.existing_rows_count;
-      } else {
-        total_deletes += m.added_files_count + m.existing_files_count;
-      }
-    }
-    Snapshot snap;
-    snap.snapshot_id = snapshot_id;
-    snap.parent_snapshot_id = parent->snapshot_id;
-    snap.sequence_number = sequence;
-    snap.timestamp_ms = options_.clock->NowMillis();
-    snap.manifest_list = store_.Uri(list_key);
-    snap.schema_id = base.current_schema_id;
-    snap.summary = {
+    std::map<std::string, std::string> summary = {
         {"operation", "replace"},
         {"added-data-files", std::to_string(added.size())},
         {"deleted-data-files", std::to_string(rewrite.size())},
@@ -822,31 +800,22 @@ Result<Table::CompactResult> Table::Compact(bool only_with_deletes, int64_t targ
         {"removed-delete-files", std::to_string(drop_deletes.size())},
         {"removed-position-delete-files", std::to_string(drop_deletes.size())},
         {"removed-position-deletes", std::to_string(removed_position_deletes)},
-        {"total-data-files", std::to_string(total_files)},
-        {"total-records", std::to_string(total_records)},
         {"total-files-size",
          std::to_string(parent->SummaryCount("total-files-size") + added_size - removed_size)},
-        {"total-delete-files", std::to_string(total_deletes)},
         {"total-position-deletes",
          std::to_string(parent->SummaryCount("total-position-deletes") - removed_position_deletes)},
         {"total-equality-deletes", std::to_string(parent->SummaryCount("total-equality-deletes"))},
-        {"engine-name", "tarn"},
     };
-    TableMetadata next = base;
-    next.snapshots.push_back(snap);
-    next.current_snapshot_id = snapshot_id;
-    next.last_sequence_number = sequence;
-    next.last_updated_ms = snap.timestamp_ms;
-    next.snapshot_log.emplace_back(snap.timestamp_ms, snapshot_id);
-    next.metadata_log.emplace_back(base.last_updated_ms, metadata_location_);
-    last = Commit(next, &written);
-    if (last.ok()) {
+    Result<Snapshot> snap =
+        CommitSnapshot(snapshot_id, attempt, listed, std::move(summary), &written);
+    if (snap.ok()) {
       result.files_rewritten = static_cast<int64_t>(rewrite.size());
       result.files_written = static_cast<int64_t>(added.size());
       result.delete_files_removed = static_cast<int64_t>(drop_deletes.size());
-      result.snapshot = snap;
+      result.snapshot = *snap;
       return result;
     }
+    last = snap.status();
     if (last.code() != StatusCode::kAborted) return last;  // outcome unknown: keep every file
     cleanup();
     spdlog::info("{}: another writer committed first; retrying the compaction", id_.ToString());

@@ -145,6 +145,17 @@ class Table {
   // `validate` (optional) runs against the refreshed table before each retry.
   Result<Snapshot> CommitNewFiles(const std::vector<DataFile>& files,
                                   const std::function<Status()>& validate);
+  // Writes a manifest of `entries` (content 0 data, 1 deletes) for snapshot `snapshot_id` of the
+  // current metadata; the file's key goes to `written`.
+  Result<ManifestFile> WriteManifestFile(const std::vector<ManifestEntry>& entries, int32_t content,
+                                         int64_t snapshot_id, std::vector<std::string>* written);
+  // Writes the manifest list of `manifests` and commits snapshot `snapshot_id` on top of the
+  // current metadata. `summary` holds the operation and its counts; the totals of files and
+  // records are taken from the manifests. Written keys go to `written`.
+  Result<Snapshot> CommitSnapshot(int64_t snapshot_id, int attempt,
+                                  const std::vector<ManifestFile>& manifests,
+                                  std::map<std::string, std::string> summary,
+                                  std::vector<std::string>* written);
   // Writes `next` as the next metadata file and swaps the catalog pointer to it.
   Status Commit(const TableMetadata& next, std::vector<std::string>* written);
 

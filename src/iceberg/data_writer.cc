@@ -1,0 +1,260 @@
+// DataWriter: rows into partitioned Parquet data files with their metrics; and the metrics of
+// Parquet files written elsewhere.
+#include <algorithm>
+#include <map>
+
+#include "base/random.h"
+#include "columnar/schema_json.h"
+#include "columnar/value_text.h"
+#include "format/parquet/parquet_reader.h"
+#include "iceberg/partition.h"
+#include "iceberg/table.h"
+#include "iceberg/table_internal.h"
+#include "iceberg/values.h"
+
+namespace tarn::iceberg {
+namespace internal {
+
+std::string PartitionPath(const PartitionSpec& spec, const std::vector<std::optional<Column>>& v) {
+  std::string path;
+  for (size_t i = 0; i < spec.fields.size(); ++i) {
+    std::string text = "null";
+    if (v[i]) {
+      text.clear();
+      FormatValue(*v[i], 0, &text);
+    }
+    path += spec.fields[i].name + "=";
+    for (unsigned char c : text) {
+      if (std::isalnum(c) || c == '_' || c == '.' || c == '-') {
+        path.push_back(static_cast<char>(c));
+      } else {
+        char hex[4];
+        std::snprintf(hex, sizeof(hex), "%%%02X", c);
+        path += hex;
+      }
+    }
+    path += "/";
+  }
+  return path;
+}
+
+void SetMetrics(const Schema& schema, const ParquetFileSummary& summary, DataFile* file) {
+  file->record_count = summary.num_rows;
+  file->file_size_in_bytes = static_cast<int64_t>(summary.file_size);
+  file->split_offsets = summary.row_group_offsets;
+  for (size_t c = 0; c < summary.columns.size() && c < schema.num_fields(); ++c) {
+    const ParquetColumnSummary& s = summary.columns[c];
+    const Field& field = schema.field(c);
+    file->column_sizes[s.field_id] = s.compressed_size;
+    file->value_counts[s.field_id] = s.value_count;
+    file->null_value_counts[s.field_id] = s.null_count;
+    if (s.nan_count) file->nan_value_counts[s.field_id] = *s.nan_count;
+    if (!s.min || !s.max) continue;
+    std::optional<Column> min = ParquetStatisticValue(field, *s.min);
+    std::optional<Column> max = ParquetStatisticValue(field, *s.max);
+    if (!min || !max) continue;
+    file->lower_bounds[s.field_id] = TruncateLowerBound(field.type, SerializeValue(*min, 0));
+    std::optional<std::string> upper = TruncateUpperBound(field.type, SerializeValue(*max, 0));
+    if (upper) file->upper_bounds[s.field_id] = *upper;
+  }
+}
+
+}  // namespace internal
+
+using internal::PartitionPath;
+using internal::SetMetrics;
+
+Result<std::vector<DataFile>> Table::WriteDataFiles(const std::vector<ColumnBatch>& batches) {
+  DataWriter writer(*this);
+  for (const ColumnBatch& batch : batches) TARN_RETURN_IF_ERROR(writer.Write(batch));
+  return writer.Finish();
+}
+
+DataWriter::DataWriter(Table& table)
+    : table_(table), schema_(std::make_shared<const Schema>(table.metadata().schema())) {
+  const TableMetadata& m = table.metadata();
+  spec_ = m.spec();
+  parquet_ = table.options().parquet;
+  parquet_.key_value_metadata.emplace_back("iceberg.schema",
+                                           SchemaToIcebergJson(*schema_, m.current_schema_id));
+  for (const PartitionField& f : spec_.fields) {
+    transforms_.push_back(Transform::Parse(f.transform).value_or(Transform{Transform::kVoid, 0}));
+    int source = -1;
+    for (size_t i = 0; i < schema_->num_fields(); ++i) {
+      if (schema_->field(i).id == f.source_id) source = static_cast<int>(i);
+    }
+    sources_.push_back(source);
+  }
+}
+
+DataWriter::~DataWriter() {
+  if (!finished_) Abort();
+}
+
+void DataWriter::Abort() {
+  for (auto& [path, file] : open_) {
+    if (file.writer != nullptr) file.writer->Abort();
+  }
+  open_.clear();
+  for (const DataFile& d : done_) {
+    Result<std::string> key = KeyForUri(table_.store(), d.file_path);
+    if (key.ok()) (void)table_.store().Delete(*key);
+  }
+  done_.clear();
+  finished_ = true;
+}
+
+Status DataWriter::Write(const ColumnBatch& input) {
+  if (finished_) return Status::FailedPrecondition("the data writer is finished");
+  Status status = WriteBatch(input);
+  if (!status.ok()) Abort();
+  return status;
+}
+
+Status DataWriter::WriteBatch(const ColumnBatch& input) {
+  const Schema& schema = *schema_;
+  // The table's columns by name.
+  std::vector<int> from;
+  for (const Field& f : schema.fields()) {
+    int i = input.schema()->FindField(f.name);
+    if (i < 0 && f.required) {
+      return Status::InvalidArgument("the rows lack required column '" + f.name + "' of " +
+                                     table_.id().ToString());
+    }
+    if (i >= 0 && !(input.schema()->field(static_cast<size_t>(i)).type == f.type)) {
+      return Status::InvalidArgument("column '" + f.name + "' is " +
+                                     input.schema()->field(static_cast<size_t>(i)).type.ToString() +
+                                     ", the table's is " + f.type.ToString());
+    }
+    from.push_back(i);
+  }
+  // Rows grouped by partition.
+  std::map<std::string, std::pair<std::vector<std::optional<Column>>, std::vector<size_t>>> groups;
+  for (size_t r = 0; r < input.num_rows(); ++r) {
+    std::vector<std::optional<Column>> values;
+    for (size_t p = 0; p < transforms_.size(); ++p) {
+      int f = sources_[p] < 0 ? -1 : from[static_cast<size_t>(sources_[p])];
+      if (f < 0) {
+        values.push_back(std::nullopt);
+      } else {
+        values.push_back(transforms_[p].Apply(input.column(static_cast<size_t>(f)), r));
+      }
+    }
+    std::string path = PartitionPath(spec_, values);
+    auto& group = groups[path];
+    if (group.second.empty()) group.first = std::move(values);
+    group.second.push_back(r);
+  }
+  ColumnBatch batch(schema_);
+  for (auto& [path, group] : groups) {
+    batch.Clear();
+    for (size_t c = 0; c < schema.num_fields(); ++c) {
+      for (size_t r : group.second) {
+        if (from[c] < 0) {
+          batch.column(c).AppendNull();
+        } else {
+          batch.column(c).AppendFrom(input.column(static_cast<size_t>(from[c])), r);
+        }
+      }
+    }
+    auto it = open_.find(path);
+    if (it == open_.end()) {
+      OpenFile file;
+      file.key = KeyForUri(table_.store(), table_.metadata().location).value_or("") + "/data/" +
+                 path + RandomUuid() + ".parquet";
+      file.partition = group.first;
+      TARN_ASSIGN_OR_RETURN(file.writer,
+                            ParquetWriter::Open(table_.store(), file.key, schema_, parquet_));
+      it = open_.emplace(path, std::move(file)).first;
+    }
+    Status status = it->second.writer->Write(batch);
+    if (!status.ok()) return status.WithContext("writing " + table_.id().ToString());
+  }
+  rows_ += static_cast<int64_t>(input.num_rows());
+  return Status::OK();
+}
+
+Result<std::vector<DataFile>> DataWriter::Finish() {
+  if (finished_) return Status::FailedPrecondition("the data writer is finished");
+  for (auto& [path, file] : open_) {
+    Result<ParquetFileSummary> summary = file.writer->Close();
+    file.writer.reset();  // closed, or failed and discarded
+    if (!summary.ok()) {
+      Abort();
+      return summary.status();
+    }
+    DataFile d;
+    d.file_path = table_.store().Uri(file.key);
+    d.spec_id = spec_.spec_id;
+    d.partition = file.partition;
+    SetMetrics(*schema_, *summary, &d);
+    done_.push_back(std::move(d));
+  }
+  open_.clear();
+  finished_ = true;
+  return std::move(done_);
+}
+
+Result<DataFile> Table::DescribeParquetFile(const std::string& key) {
+  TARN_ASSIGN_OR_RETURN(std::unique_ptr<ParquetReader> reader, ParquetReader::Open(store_, key));
+  const Schema& schema = metadata_.schema();
+  DataFile d;
+  d.file_path = store_.Uri(key);
+  d.spec_id = metadata_.default_spec_id;
+  d.record_count = reader->num_rows();
+  d.file_size_in_bytes = static_cast<int64_t>(reader->file_size());
+  const Schema& file_schema = *reader->schema();
+  for (size_t c = 0; c < file_schema.num_fields(); ++c) {
+    const Field& f = file_schema.field(c);
+    const Field* table_field = nullptr;
+    for (const Field& t : schema.fields()) {
+      if (t.id == f.id) table_field = &t;
+    }
+    if (table_field == nullptr) continue;
+    if (!(table_field->type == f.type)) {
+      return Status::InvalidArgument("'" + reader->uri() + "' column '" + f.name + "' (id " +
+                                     std::to_string(f.id) + ") is " + f.type.ToString() +
+                                     ", the table's is " + table_field->type.ToString());
+    }
+    int64_t size = 0, values = 0, nulls = 0;
+    std::optional<Column> min, max;
+    bool bounds = true;
+    for (size_t g = 0; g < reader->num_row_groups(); ++g) {
+      size += reader->ChunkMetaData(g, c).total_compressed_size;
+      ParquetReader::Bounds b = reader->ChunkBounds(g, c);
+      values += b.value_count < 0 ? 0 : b.value_count;
+      nulls += b.null_count < 0 ? 0 : b.null_count;
+      if (!b.min || !b.max) {
+        bounds = bounds && b.null_count == b.value_count && b.value_count >= 0;
+        continue;
+      }
+      if (!min || CompareValues(*b.min, *min) < 0) min = b.min;
+      if (!max || CompareValues(*b.max, *max) > 0) max = b.max;
+    }
+    d.column_sizes[f.id] = size;
+    d.value_counts[f.id] = values;
+    d.null_value_counts[f.id] = nulls;
+    if (bounds && min && max && f.type.id != TypeId::kFloat && f.type.id != TypeId::kDouble) {
+      d.lower_bounds[f.id] = TruncateLowerBound(f.type, SerializeValue(*min, 0));
+      std::optional<std::string> upper = TruncateUpperBound(f.type, SerializeValue(*max, 0));
+      if (upper) d.upper_bounds[f.id] = *upper;
+    }
+  }
+  for (const auto& group : reader->metadata().row_groups) {
+    if (!group.columns.empty()) {
+      const auto& meta = group.columns[0].meta_data;
+      int64_t offset = meta.data_page_offset;
+      if (meta.dictionary_page_offset && *meta.dictionary_page_offset > 0) {
+        offset = std::min(offset, *meta.dictionary_page_offset);
+      }
+      d.split_offsets.push_back(offset);
+    }
+  }
+  if (!metadata_.spec().unpartitioned()) {
+    return Status::NotImplemented("registering existing Parquet files in partitioned table " +
+                                  id_.ToString() + " (write the rows through tarn instead)");
+  }
+  return d;
+}
+
+}  // namespace tarn::iceberg

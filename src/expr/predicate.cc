@@ -326,12 +326,12 @@ int Compare(const Column& a, size_t i, const Column& b, size_t j, bool* unordere
 }
 
 int8_t EvaluateRow(const Node& node, const ColumnBatch& batch, const std::vector<int>& index_of,
-                   const std::vector<std::string>& names, size_t row) {
+                   size_t row) {
   switch (node.kind) {
     case Kind::kAnd: {
       int8_t result = kTrue;
       for (const auto& child : node.children) {
-        int8_t v = EvaluateRow(*child, batch, index_of, names, row);
+        int8_t v = EvaluateRow(*child, batch, index_of, row);
         if (v == kFalse) return kFalse;
         if (v == kUnknown) result = kUnknown;
       }
@@ -340,14 +340,14 @@ int8_t EvaluateRow(const Node& node, const ColumnBatch& batch, const std::vector
     case Kind::kOr: {
       int8_t result = kFalse;
       for (const auto& child : node.children) {
-        int8_t v = EvaluateRow(*child, batch, index_of, names, row);
+        int8_t v = EvaluateRow(*child, batch, index_of, row);
         if (v == kTrue) return kTrue;
         if (v == kUnknown) result = kUnknown;
       }
       return result;
     }
     case Kind::kNot: {
-      int8_t v = EvaluateRow(*node.children[0], batch, index_of, names, row);
+      int8_t v = EvaluateRow(*node.children[0], batch, index_of, row);
       return v == kUnknown ? kUnknown : (v == kTrue ? kFalse : kTrue);
     }
     default:
@@ -510,7 +510,7 @@ Result<std::vector<uint8_t>> Predicate::Evaluate(const ColumnBatch& batch) const
     return keep;
   }
   for (size_t r = 0; r < keep.size(); ++r) {
-    keep[r] = EvaluateRow(root, batch, index_of, columns_, r) == kTrue ? 1 : 0;
+    keep[r] = EvaluateRow(root, batch, index_of, r) == kTrue ? 1 : 0;
   }
   return keep;
 }

@@ -20,7 +20,6 @@ using internal::SetMetrics;
 
 Result<Table::DeleteResult> Table::DeleteWhere(const std::string& where) {
   if (where.empty()) return Status::InvalidArgument("a delete needs a predicate");
-  DeleteResult result;
   // The positions of the live rows that match, per data file.
   ScanOptions options;
   options.where = where;
@@ -37,6 +36,41 @@ Result<Table::DeleteResult> Table::DeleteWhere(const std::string& where) {
     hit.second.insert(hit.second.end(), scan->last_positions().begin(),
                       scan->last_positions().end());
   }
+  return WritePositionDeletes(std::move(hits));
+}
+
+Result<Table::DeleteResult> Table::DeletePositions(
+    const std::map<std::string, std::vector<int64_t>>& positions) {
+  // The live data files named, as the current snapshot describes them.
+  ScanOptions options;
+  options.file_filter = [&](const DataFile& f) { return positions.count(f.file_path) > 0; };
+  TARN_ASSIGN_OR_RETURN(std::unique_ptr<TableScan> scan, TableScan::Open(*this, options));
+  std::map<std::string, std::pair<DataFile, std::vector<int64_t>>> hits;
+  for (const ScanTask& task : scan->files()) hits[task.file.file_path].first = task.file;
+  for (const auto& [path, list] : positions) {
+    auto it = hits.find(path);
+    if (it == hits.end()) {
+      return Status::NotFound(id_.ToString() + " has no live data file '" + path + "'");
+    }
+    for (int64_t pos : list) {
+      if (pos < 0 || pos >= it->second.first.record_count) {
+        return Status::InvalidArgument("position " + std::to_string(pos) + " is outside '" + path +
+                                       "', which holds " +
+                                       std::to_string(it->second.first.record_count) + " rows");
+      }
+    }
+    it->second.second = list;
+    std::sort(it->second.second.begin(), it->second.second.end());
+    it->second.second.erase(std::unique(it->second.second.begin(), it->second.second.end()),
+                            it->second.second.end());
+  }
+  std::erase_if(hits, [](const auto& hit) { return hit.second.second.empty(); });
+  return WritePositionDeletes(std::move(hits));
+}
+
+Result<Table::DeleteResult> Table::WritePositionDeletes(
+    std::map<std::string, std::pair<DataFile, std::vector<int64_t>>> hits) {
+  DeleteResult result;
   if (hits.empty()) return result;
 
   // One position-delete file per data file, in the data file's partition.

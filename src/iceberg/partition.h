@@ -25,10 +25,6 @@ struct Transform {
   // The partition value of row `row` of `column` (a one-row column of the result type), or
   // nullopt for null (a null source, or void).
   std::optional<Column> Apply(const Column& column, size_t row) const;
-  // Whether a predicate on the source column can be checked against partition values as if
-  // they were bounds of the source column: identity, and truncate of strings keep the order;
-  // year/month/day/hour map to source ranges (see SourceRange).
-  bool PreservesOrder() const { return kind == kIdentity; }
   // For year/month/day/hour: the smallest and largest source values (of type `source`) whose
   // partition value is `value`; nullopt for other transforms.
   std::optional<std::pair<Column, Column>> SourceRange(const DataType& source,

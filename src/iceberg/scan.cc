@@ -200,7 +200,6 @@ Result<std::unique_ptr<TableScan>> TableScan::Open(Table& table, ScanOptions opt
   if (travel && snapshot->schema_id && m.SchemaById(*snapshot->schema_id)) {
     schema = m.SchemaById(*snapshot->schema_id);
   }
-  scan->schema_ = std::make_shared<const Schema>(*schema);
   if (snapshot != nullptr) scan->snapshot_id_ = snapshot->snapshot_id;
 
   // Output columns, then the predicate's other columns.

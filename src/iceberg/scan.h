@@ -75,7 +75,6 @@ class TableScan {
   Table& table_;
   ScanOptions options_;
   std::optional<int64_t> snapshot_id_;
-  std::shared_ptr<const Schema> schema_;  // the snapshot's schema
   std::shared_ptr<const Schema> needed_;  // output columns, then predicate-only columns
   std::shared_ptr<const Schema> output_;
   std::optional<Predicate> where_;

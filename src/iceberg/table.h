@@ -11,6 +11,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -83,6 +84,11 @@ class Table {
     std::optional<Snapshot> snapshot;  // none when nothing matched
   };
   Result<DeleteResult> DeleteWhere(const std::string& where);
+  // The same by explicit positions: data file URI -> 0-based row positions in it. kNotFound
+  // for a file that is not live in the table, kInvalidArgument for a position past its end.
+  // A position already deleted is deleted again, harmlessly.
+  Result<DeleteResult> DeletePositions(
+      const std::map<std::string, std::vector<int64_t>>& positions);
 
   // Expires snapshots older than `older_than_ms` (all but the current when unset), keeping at
   // least the current snapshot and its `retain_last` - 1 most recent ancestors, commits, then
@@ -156,6 +162,10 @@ class Table {
                                   const std::vector<ManifestFile>& manifests,
                                   std::map<std::string, std::string> summary,
                                   std::vector<std::string>* written);
+  // Writes one position-delete file per data file of `hits` (data file URI -> the file and its
+  // sorted positions) and commits them as one delete snapshot.
+  Result<DeleteResult> WritePositionDeletes(
+      std::map<std::string, std::pair<DataFile, std::vector<int64_t>>> hits);
   // Writes `next` as the next metadata file and swaps the catalog pointer to it.
   Status Commit(const TableMetadata& next, std::vector<std::string>* written);
 

@@ -13,6 +13,7 @@
 #include "iceberg/scan.h"
 #include "iceberg/table.h"
 #include "meta/database.h"
+#include "parquet_judge.h"
 #include "status_matchers.h"
 #include "store/local_store.h"
 #include "subprocess.h"

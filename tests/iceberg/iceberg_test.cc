@@ -581,6 +581,31 @@ TEST_F(IcebergTableTest, SchemaEvolutionKeepsOldFilesReadable) {
 namespace tarn::testing {
 namespace {
 
+// Deletes by explicit (file, position), as the erasure of indexed subjects will ask.
+TEST_F(IcebergTableTest, DeletesByPositionTakeExactlyThoseRows) {
+  TableIdentifier id{"sales", "positions"};
+  TARN_ASSERT_OK_AND_ASSIGN(auto table, Table::Create(*catalog_, *base_, id, schema_, {}));
+  TARN_ASSERT_OK(Append(*table, {Rows(0, 10)}).status());
+  TARN_ASSERT_OK_AND_ASSIGN(auto scan, TableScan::Open(*table, {}));
+  ASSERT_EQ(scan->files().size(), 1u);
+  const std::string path = scan->files()[0].file.file_path;
+  TARN_ASSERT_OK_AND_ASSIGN(Table::DeleteResult deleted,
+                            table->DeletePositions({{path, {9, 0, 4, 4}}}));
+  EXPECT_EQ(deleted.rows, 3);
+  std::vector<std::string> rows = ScanText(*table);
+  ASSERT_EQ(rows.size(), 7u);
+  EXPECT_TRUE(rows[0].starts_with("1|"));
+  EXPECT_TRUE(rows[3].starts_with("5|"));
+  EXPECT_EQ(IcebirdText(*table), rows);
+  EXPECT_THAT(table->DeletePositions({{path, {10}}}),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("holds 10 rows")));
+  EXPECT_THAT(table->DeletePositions({{path + "x", {1}}}), StatusIs(StatusCode::kNotFound));
+  // DuckDB reads the data file itself as written (deletes are Iceberg's business).
+  EXPECT_EQ(DuckDbQuery("SELECT count(*)::VARCHAR, sum(id)::VARCHAR FROM '" +
+                        path.substr(std::string("file://").size()) + "'"),
+            nlohmann::json::parse(R"([["10","45"]])"));
+}
+
 // DESIGN.md, "The one idea": tarn's own rows commit in the transaction that moves the table.
 TEST_F(IcebergTableTest, RowsWrittenInTheCommitLandWithItOrNotAtAll) {
   TARN_ASSERT_OK(

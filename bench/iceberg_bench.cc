@@ -18,6 +18,7 @@
 #include "iceberg/table.h"
 #include "iceberg/values.h"
 #include "meta/database.h"
+#include "peer.h"
 #include "store/local_store.h"
 
 namespace {
@@ -142,37 +143,13 @@ int main(int argc, char** argv) {
   }
   // DuckDB rewrites the same files without those rows (first, before any delete file exists).
   std::string data_glob = dir + "/lake/warehouse/bench/deletes/data/*.parquet";
-  std::string sql = "COPY (SELECT * FROM read_parquet('" + data_glob + "') WHERE id NOT IN (" +
-                    ids + ")) TO '" + dir +
-                    "/rewritten.parquet' (FORMAT parquet, COMPRESSION zstd)";
-  std::string script =
-      "import('@duckdb/node-api').then(async ({DuckDBInstance}) => {"
-      " const c = await (await DuckDBInstance.create(':memory:')).connect();"
-      " await c.run('SET threads = 1');"
-      " const start = process.hrtime.bigint();"
-      " await c.run(process.argv[1]);"
-      " const s = Number(process.hrtime.bigint() - start) / 1e9;"
-      " const r = await c.runAndReadAll(\"SELECT count(*)::VARCHAR FROM '" +
-      dir +
-      "/rewritten.parquet'\");"
-      " process.stdout.write(JSON.stringify({s, rows: r.getRowsJson()[0][0]}));})";
-  std::string command =
-      "cd " + std::string(TARN_SOURCE_DIR) + " && node -e \"$TARN_SCRIPT\" \"$TARN_SQL\"";
-  setenv("TARN_SCRIPT", script.c_str(), 1);
-  setenv("TARN_SQL", sql.c_str(), 1);
-  FILE* pipe = popen(command.c_str(), "r");
-  std::string output;
-  char buffer[4096];
-  while (pipe != nullptr && std::fgets(buffer, sizeof(buffer), pipe) != nullptr) output += buffer;
-  if (pipe == nullptr || pclose(pipe) != 0) {
-    std::fprintf(stderr, "the DuckDB peer failed: %s\n", output.c_str());
-    return 1;
-  }
+  nlohmann::json duck =
+      RunPeer("node " + std::string(TARN_SOURCE_DIR) + "/bench/duckdb_rewrite_peer.mjs '" +
+              data_glob + "' '" + ids + "' '" + dir + "/rewritten.parquet'");
   start = Stopwatch::now();
   auto deleted = Check(table->DeleteWhere("id IN (" + ids + ")"), "delete");
   double delete_s = Seconds(start);
 
-  nlohmann::json duck = nlohmann::json::parse(output);
   double rewrite_s = duck["s"];
   int64_t duck_rows = std::stoll(duck["rows"].get<std::string>());
   bool agree = duck_rows == total - deleted.rows && deleted.rows == 1000;

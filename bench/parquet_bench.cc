@@ -17,6 +17,7 @@
 
 #include "format/parquet/parquet_reader.h"
 #include "format/parquet/parquet_writer.h"
+#include "peer.h"
 #include "store/local_store.h"
 
 namespace {
@@ -162,17 +163,8 @@ int main(int argc, char** argv) {
   }
 
   // DuckDB, in the same run.
-  std::string command = "node " + std::string(TARN_SOURCE_DIR) + "/bench/duckdb_peer.mjs " +
-                        std::to_string(rows) + " " + dir;
-  FILE* pipe = popen(command.c_str(), "r");
-  std::string output;
-  char buffer[4096];
-  while (pipe != nullptr && std::fgets(buffer, sizeof(buffer), pipe) != nullptr) output += buffer;
-  if (pipe == nullptr || pclose(pipe) != 0) {
-    std::fprintf(stderr, "the DuckDB peer failed: %s\n", output.c_str());
-    return 1;
-  }
-  nlohmann::json duck = nlohmann::json::parse(output);
+  nlohmann::json duck = RunPeer("node " + std::string(TARN_SOURCE_DIR) + "/bench/duckdb_peer.mjs " +
+                                std::to_string(rows) + " " + dir);
   double duck_write = duck["write_s"];
   double duck_read = duck["read_s"];
   double duck_size = duck["size"];

@@ -383,6 +383,10 @@ TEST(ParquetDecodingTest, HostileEncodingsAreRefused) {
   EXPECT_THAT(
       parquet::DecodeDeltaBinaryPacked(std::string("\x80\x01\x01\x02\x00\x00\x41", 7), 2, &ints),
       StatusIs(StatusCode::kCorruption, HasSubstr("bit width 65 is over 64")));
+  // 16 million values claimed in 6 bytes: refused before any room is reserved for them.
+  EXPECT_THAT(parquet::DecodeDeltaBinaryPacked(
+                  std::string("\x80\x01\x04\x80\x80\x80\x08\x00\x00", 9), 1 << 24, &ints),
+              StatusIs(StatusCode::kCorruption, HasSubstr("more than its 9 bytes can hold")));
   parquet::PhysicalValues values;
   EXPECT_THAT(parquet::DecodeValues(std::string("\xff\xff\xff\x7f", 4), parquet::Encoding::kPlain,
                                     parquet::PhysicalType::kByteArray, 0, 1, &values),

@@ -40,7 +40,7 @@ const schema = (await connection.runAndReadAll(
    FROM parquet_schema(${quoted})`)).getRowObjectsJson();
 const columns = (await connection.runAndReadAll(
   `SELECT row_group_id, path_in_schema, num_values, compression, encodings, stats_min_value,
-          stats_max_value, stats_null_count
+          stats_max_value, stats_null_count, total_compressed_size
    FROM parquet_metadata(${quoted}) ORDER BY row_group_id, column_id`)).getRowObjectsJson();
 const result = await connection.runAndReadAll(`SELECT * FROM read_parquet(${quoted})`);
 const names = result.columnNames();

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <cstring>
 
-#include "format/parquet/rle_encoder.h"
+#include "format/parquet/encoders.h"
 #include "format/parquet/schema_mapping.h"
 
 namespace tarn::parquet {
@@ -325,6 +325,37 @@ void ColumnChunkWriter::FlushExtremes() {
   have_extremes_ = false;
 }
 
+bool ColumnChunkWriter::TryDeltaEncoding(std::string* page) {
+  const PhysicalType type = *leaf_.type;
+  if (!options_.delta_integers || chunk_delta_refused_ ||
+      (type != PhysicalType::kInt32 && type != PhysicalType::kInt64)) {
+    return false;
+  }
+  const bool int32 = type == PhysicalType::kInt32;
+  const size_t width = int32 ? 4 : 8;
+  std::vector<int64_t> values(values_.size() / width);
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (int32) {
+      int32_t v;
+      std::memcpy(&v, values_.data() + i * width, 4);
+      values[i] = v;
+    } else {
+      std::memcpy(&values[i], values_.data() + i * width, 8);
+    }
+  }
+  std::string encoded;
+  EncodeDeltaBinaryPacked(values, int32, &encoded);
+  // Worth it only when neighbours are close (keys, timestamps): then the page is a fraction of
+  // PLAIN and decodes faster than PLAIN decompresses. Otherwise give up for the chunk.
+  if (encoded.size() * 2 > values_.size()) {
+    chunk_delta_refused_ = true;
+    return false;
+  }
+  chunk_delta_pages_ = true;
+  page->append(encoded);
+  return true;
+}
+
 Status ColumnChunkWriter::FinishPage() {
   if (page_values_ == 0) return Status::OK();
   FlushExtremes();
@@ -352,9 +383,11 @@ Status ColumnChunkWriter::FinishPage() {
       if (bools_[i]) bits[i / 8] = static_cast<char>(bits[i / 8] | (1 << (i % 8)));
     }
     page += bits;
-  } else {
+  } else if (!TryDeltaEncoding(&page)) {
     chunk_plain_pages_ = true;
     page += values_;
+  } else {
+    encoding = Encoding::kDeltaBinaryPacked;
   }
   TARN_ASSIGN_OR_RETURN(std::string compressed,
                         Compress(options_.compression, page, options_.compression_level));
@@ -407,6 +440,7 @@ Status ColumnChunkWriter::Finish(int64_t file_offset, std::string* bytes, Column
   if (chunk_plain_pages_ || chunk_dictionary_pages_) m.encodings.push_back(Encoding::kPlain);
   if (!field_.required) m.encodings.push_back(Encoding::kRle);
   if (chunk_dictionary_pages_) m.encodings.push_back(Encoding::kRleDictionary);
+  if (chunk_delta_pages_) m.encodings.push_back(Encoding::kDeltaBinaryPacked);
   m.path_in_schema = {field_.name};
   m.codec = ThriftCodec(options_.compression);
   m.num_values = chunk_values_;
@@ -425,6 +459,8 @@ Status ColumnChunkWriter::Finish(int64_t file_offset, std::string* bytes, Column
   chunk_.clear();
   chunk_dictionary_pages_ = false;
   chunk_plain_pages_ = false;
+  chunk_delta_pages_ = false;
+  chunk_delta_refused_ = false;
   ResetDictionary();
   chunk_values_ = 0;
   chunk_uncompressed_ = 0;

@@ -97,6 +97,11 @@ class ColumnChunkWriter {
   void RevertToPlain();
   bool chunk_dictionary_pages_ = false;
   bool chunk_plain_pages_ = false;
+  // Appends the open page's values as DELTA_BINARY_PACKED when the column is INT32 or INT64
+  // and that is at most half of PLAIN; false (and PLAIN for the rest of the chunk) otherwise.
+  bool TryDeltaEncoding(std::string* page);
+  bool chunk_delta_pages_ = false;
+  bool chunk_delta_refused_ = false;
 
   // The chunk so far.
   std::string chunk_;

@@ -166,6 +166,13 @@ Result<size_t> DecodeDeltaBinaryPacked(std::string_view data, size_t count,
                    std::to_string(count));
   }
   if (count == 0) return pos;
+  // Every block takes at least its minimum delta and widths: refuse counts the bytes cannot
+  // hold before reserving room for them.
+  if ((count - 1 + block_size - 1) / block_size > (data.size() - pos) / (1 + miniblocks)) {
+    return Corrupt("DELTA_BINARY_PACKED claims " + std::to_string(count) +
+                   " values, more than its " + std::to_string(data.size()) + " bytes can hold");
+  }
+  out->reserve(out->size() + count);
   uint64_t value = (first_zz >> 1) ^ (~(first_zz & 1) + 1);
   out->push_back(static_cast<int64_t>(value));
   size_t per_miniblock = static_cast<size_t>(block_size / miniblocks);
@@ -187,10 +194,32 @@ Result<size_t> DecodeDeltaBinaryPacked(std::string_view data, size_t count,
         return Corrupt("DELTA_BINARY_PACKED miniblock runs past the end");
       std::string_view packed = data.substr(pos, bytes);
       pos += bytes;
-      for (size_t i = 0; i < per_miniblock && have < total; ++i, ++have) {
-        value += min_delta + (width == 0 ? 0 : Unpack(packed, i, width));
-        if (have < count) out->push_back(static_cast<int64_t>(value));
+      // The values this miniblock adds to `out` (the rest are skipped), then those it holds.
+      const size_t keep = std::min(per_miniblock, count > have ? count - have : 0);
+      const size_t held = static_cast<size_t>(std::min<uint64_t>(per_miniblock, total - have));
+      size_t i = 0;
+      if (keep > 0) {
+        size_t first = out->size();
+        out->resize(first + keep);
+        int64_t* dest = out->data() + first;
+        if (width == 0) {
+          for (; i < keep; ++i) dest[i] = static_cast<int64_t>(value += min_delta);
+        } else if (width <= 56) {
+          // One unaligned 64-bit load per value while eight bytes remain.
+          const uint64_t mask = (uint64_t{1} << width) - 1;
+          for (size_t bit = 0; i < keep && bit / 8 + 8 <= packed.size();
+               ++i, bit += static_cast<size_t>(width)) {
+            uint64_t word;
+            std::memcpy(&word, packed.data() + bit / 8, 8);
+            dest[i] = static_cast<int64_t>(value += min_delta + ((word >> (bit % 8)) & mask));
+          }
+        }
+        for (; i < keep; ++i) {
+          dest[i] = static_cast<int64_t>(value += min_delta + Unpack(packed, i, width));
+        }
       }
+      for (; i < held; ++i) value += min_delta + (width == 0 ? 0 : Unpack(packed, i, width));
+      have += held;
     }
   }
   return pos;
@@ -254,14 +283,13 @@ Status DecodeValues(std::string_view data, Encoding encoding, PhysicalType type,
       return Status::OK();
     }
     case Encoding::kDeltaBinaryPacked: {
-      if (type != PhysicalType::kInt32 && type != PhysicalType::kInt64) break;
+      if (type == PhysicalType::kInt64) {
+        return DecodeDeltaBinaryPacked(data, count, &out->i64).status();
+      }
+      if (type != PhysicalType::kInt32) break;
       std::vector<int64_t> values;
       TARN_RETURN_IF_ERROR(DecodeDeltaBinaryPacked(data, count, &values).status());
-      if (type == PhysicalType::kInt64) {
-        out->i64.insert(out->i64.end(), values.begin(), values.end());
-      } else {
-        for (int64_t v : values) out->i32.push_back(static_cast<int32_t>(v));
-      }
+      for (int64_t v : values) out->i32.push_back(static_cast<int32_t>(v));
       return Status::OK();
     }
     case Encoding::kDeltaLengthByteArray: {

@@ -1,11 +1,13 @@
 // ParquetWriter: streams ColumnBatches of a flat schema into one Parquet file on an ObjectStore.
 //
-// Layout: data page v1, PLAIN values, RLE definition levels for optional columns, one
-// compression codec for every page (zstd by default), chunk statistics under each type's sort
-// order, a field_id on every column and the key/value metadata asked for. Pages close when they
-// reach `page_size` bytes; row groups when the buffered pages reach `row_group_size` bytes, so
-// memory stays bounded by one row group whatever the file's size. Nothing is visible under the
-// key until Close() returns OK (the store's writer publishes atomically).
+// Layout: data page v1; RLE_DICTIONARY values while a chunk's dictionary pays off, else
+// DELTA_BINARY_PACKED for integers whose neighbours are close, else PLAIN; RLE definition levels
+// for optional columns, one compression codec for every page (zstd by default), chunk statistics
+// under each type's sort order, a field_id on every column and the key/value metadata asked for.
+// Pages close when they reach `page_size` bytes; row groups when the buffered pages reach
+// `row_group_size` bytes, so memory stays bounded by one row group whatever the file's size.
+// Nothing is visible under the key until Close() returns OK (the store's writer publishes
+// atomically).
 //
 // Not thread-safe. See docs/parquet.md for the subset written and read.
 #pragma once
@@ -32,6 +34,7 @@ struct ParquetWriterOptions {
   bool dictionary = true;                  // RLE_DICTIONARY pages while the dictionary is small
   size_t dictionary_size_limit = 1 << 20;  // PLAIN bytes of a chunk's dictionary before the rest
                                            // of the chunk falls back to PLAIN pages
+  bool delta_integers = true;  // DELTA_BINARY_PACKED for integers where it halves PLAIN or more
   std::vector<std::pair<std::string, std::string>> key_value_metadata;
 };
 

@@ -1,4 +1,7 @@
-#include "format/parquet/rle_encoder.h"
+#include "format/parquet/encoders.h"
+
+#include <algorithm>
+#include <cstdint>
 
 namespace tarn::parquet {
 namespace {
@@ -66,6 +69,54 @@ void EncodeRleBitPacked(const std::vector<uint32_t>& values, int bit_width, std:
   size_t pending = values.size() - literal_start;
   if (pending > 0) {
     BitPack(values, literal_start, literal_start + (pending + 7) / 8 * 8, bit_width, out);
+  }
+}
+
+void EncodeDeltaBinaryPacked(const std::vector<int64_t>& values, bool int32, std::string* out) {
+  constexpr size_t kBlock = 128, kMiniblocks = 4, kPerMiniblock = kBlock / kMiniblocks;
+  auto zigzag = [](int64_t v) {
+    return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
+  };
+  Varint(kBlock, out);
+  Varint(kMiniblocks, out);
+  Varint(values.size(), out);
+  Varint(zigzag(values.empty() ? 0 : values[0]), out);
+  int64_t deltas[kBlock];
+  for (size_t first = 1; first < values.size(); first += kBlock) {
+    const size_t n = std::min(kBlock, values.size() - first);
+    // Deltas wrap (two's complement), as the decoder's additions do.
+    int64_t min_delta = INT64_MAX;
+    for (size_t i = 0; i < n; ++i) {
+      uint64_t d =
+          static_cast<uint64_t>(values[first + i]) - static_cast<uint64_t>(values[first + i - 1]);
+      deltas[i] = int32 ? static_cast<int32_t>(static_cast<uint32_t>(d)) : static_cast<int64_t>(d);
+      min_delta = std::min(min_delta, deltas[i]);
+    }
+    Varint(zigzag(min_delta), out);
+    // Each miniblock's width; those past the last value are present, zero, and have no body.
+    uint64_t relative[kBlock] = {};
+    int widths[kMiniblocks] = {};
+    for (size_t i = 0; i < n; ++i) {
+      relative[i] = static_cast<uint64_t>(deltas[i]) - static_cast<uint64_t>(min_delta);
+      widths[i / kPerMiniblock] = std::max(widths[i / kPerMiniblock], BitWidth(relative[i]));
+    }
+    for (int width : widths) out->push_back(static_cast<char>(width));
+    for (size_t m = 0; m * kPerMiniblock < n; ++m) {
+      const int width = widths[m];
+      if (width == 0) continue;
+      // LSB first; 32 values of any width end on a byte boundary.
+      unsigned __int128 buffer = 0;
+      int bits = 0;
+      for (size_t i = m * kPerMiniblock; i < (m + 1) * kPerMiniblock; ++i) {
+        buffer |= static_cast<unsigned __int128>(relative[i]) << bits;
+        bits += width;
+        while (bits >= 8) {
+          out->push_back(static_cast<char>(static_cast<uint8_t>(buffer)));
+          buffer >>= 8;
+          bits -= 8;
+        }
+      }
+    }
   }
 }
 

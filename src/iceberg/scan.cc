@@ -416,13 +416,16 @@ Result<bool> TableScan::ReadFileBatch() {
     }
     batch_first_row_ = file_row_;
     file_row_ += static_cast<int64_t>(rows);
-    // In the needed schema's order, nulls for absent columns.
-    read_ = ColumnBatch(needed_);
+    // In the needed schema's order, nulls for absent columns. Columns are swapped, not moved,
+    // so that their buffers go round (reader, read_, the caller's batch) instead of being
+    // allocated afresh for every batch.
+    if (read_.schema() != needed_) read_ = ColumnBatch(needed_);
+    read_.Clear();
     for (size_t i = 0; i < needed_->num_fields(); ++i) {
       if (file_column_[i] >= 0) {
         Column& from = file_batch_.column(static_cast<size_t>(file_column_[i]));
         if (from.type() == needed_->field(i).type) {
-          read_.column(i) = std::move(from);
+          std::swap(read_.column(i), from);
         } else {  // written before the column's type widened
           for (size_t r = 0; r < rows; ++r) AppendPromoted(from, r, &read_.column(i));
         }
@@ -435,7 +438,11 @@ Result<bool> TableScan::ReadFileBatch() {
 }
 
 Result<bool> TableScan::Next(ColumnBatch* batch) {
-  *batch = ColumnBatch(output_);
+  if (batch->schema() == output_) {
+    batch->Clear();
+  } else {
+    *batch = ColumnBatch(output_);
+  }
   positions_.clear();
   while (true) {
     if (reader_ == nullptr) {
@@ -479,7 +486,7 @@ Result<bool> TableScan::Next(ColumnBatch* batch) {
     }
     for (size_t c = 0; c < output_->num_fields(); ++c) {
       if (kept == rows) {
-        batch->column(c) = std::move(read_.column(c));
+        std::swap(batch->column(c), read_.column(c));
         continue;
       }
       for (size_t r = 0; r < rows; ++r) {

@@ -1,9 +1,13 @@
-// Hashing, time formats, randomness, the clock and logging setup.
+// Hashing, time formats, randomness, the clock, logging setup and ParallelFor.
+#include <atomic>
+#include <mutex>
 #include <set>
+#include <thread>
 
 #include "base/clock.h"
 #include "base/hash.h"
 #include "base/logging.h"
+#include "base/parallel.h"
 #include "base/random.h"
 #include "base/time_util.h"
 #include "status_matchers.h"
@@ -70,6 +74,32 @@ TEST(LoggingTest, RejectsUnknownLevelsAndFormats) {
                        "log level 'loud' is not one of trace, debug, info, warn, error, off"));
   EXPECT_THAT(ConfigureLogging("info", "xml"),
               StatusIs(StatusCode::kInvalidArgument, "log format 'xml' is not one of text, json"));
+}
+
+TEST(ParallelForTest, RunsEachPieceOnceOnSeveralThreads) {
+  std::vector<std::atomic<int>> calls(1000);
+  std::mutex mu;
+  std::set<std::thread::id> threads;
+  TARN_ASSERT_OK(ParallelFor(calls.size(), 4, [&](size_t i) {
+    ++calls[i];
+    std::lock_guard<std::mutex> lock(mu);
+    threads.insert(std::this_thread::get_id());
+    return Status::OK();
+  }));
+  for (const std::atomic<int>& c : calls) EXPECT_EQ(c.load(), 1);
+  EXPECT_LE(threads.size(), 4u);
+  TARN_EXPECT_OK(ParallelFor(0, 4, [](size_t) { return Status::Internal("never called"); }));
+}
+
+TEST(ParallelForTest, StopsAfterAFailureAndReportsTheLowestIndex) {
+  std::atomic<int> started{0};
+  Status status = ParallelFor(10000, 3, [&](size_t i) {
+    ++started;
+    if (i == 5 || i == 6) return Status::InvalidArgument("piece " + std::to_string(i));
+    return Status::OK();
+  });
+  EXPECT_THAT(status, StatusIs(StatusCode::kInvalidArgument, "piece 5"));
+  EXPECT_LT(started.load(), 10000);
 }
 
 }  // namespace

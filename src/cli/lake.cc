@@ -35,4 +35,17 @@ Result<Lake> OpenLake(LakeConfig config) {
   return lake;
 }
 
+Result<std::map<std::string, std::string>> ParsePropertyOptions(
+    const std::vector<std::string>& options) {
+  std::map<std::string, std::string> properties;
+  for (const std::string& p : options) {
+    size_t eq = p.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return Status::InvalidArgument("--property '" + p + "' is not KEY=VALUE");
+    }
+    properties[p.substr(0, eq)] = p.substr(eq + 1);
+  }
+  return properties;
+}
+
 }  // namespace tarn

@@ -19,14 +19,7 @@ Status RunNamespace(const GlobalOptions& global, const std::string& verb,
   TARN_ASSIGN_OR_RETURN(Lake lake, OpenLake(std::move(config)));
   iceberg::Catalog catalog(*lake.db, lake.config.catalog_name);
   if (verb == "create") {
-    std::map<std::string, std::string> properties;
-    for (const std::string& p : o.properties) {
-      size_t eq = p.find('=');
-      if (eq == std::string::npos || eq == 0) {
-        return Status::InvalidArgument("--property '" + p + "' is not KEY=VALUE");
-      }
-      properties[p.substr(0, eq)] = p.substr(eq + 1);
-    }
+    TARN_ASSIGN_OR_RETURN(auto properties, ParsePropertyOptions(o.properties));
     TARN_RETURN_IF_ERROR(catalog.CreateNamespace(o.name, properties));
     std::printf("Created namespace %s in catalog %s\n", o.name.c_str(), catalog.name().c_str());
     return Status::OK();

@@ -21,6 +21,7 @@ struct TableOptions {
   std::string name;                                   // NS.TABLE
   std::string schema;                                 // create
   std::string partition;                              // create
+  std::vector<std::string> properties;                // create
   std::vector<std::string> files;                     // append
   std::string from;                                   // append: csv | jsonl | parquet
   std::string columns;                                // scan
@@ -259,8 +260,10 @@ Status RunTable(const GlobalOptions& global, const std::string& verb, const Tabl
     if (!o.partition.empty()) {
       TARN_ASSIGN_OR_RETURN(spec, iceberg::ParsePartitionSpec(o.partition, *schema));
     }
-    TARN_ASSIGN_OR_RETURN(std::unique_ptr<iceberg::Table> table,
-                          iceberg::Table::Create(catalog, *lake.store, id, *schema, spec));
+    TARN_ASSIGN_OR_RETURN(auto properties, ParsePropertyOptions(o.properties));
+    TARN_ASSIGN_OR_RETURN(
+        std::unique_ptr<iceberg::Table> table,
+        iceberg::Table::Create(catalog, *lake.store, id, *schema, spec, std::move(properties)));
     std::printf("Created %s at %s\n", id.ToString().c_str(), table->metadata().location.c_str());
     return Status::OK();
   }
@@ -403,6 +406,9 @@ void AddTableCommand(CLI::App& app, const GlobalOptions& global, Action* action)
       sub->add_option("--partition", o->partition,
                       "e.g. 'day(ts), bucket(16, id)': identity, year, month, day, hour, "
                       "bucket(N, col), truncate(W, col)");
+      sub->add_option("--property", o->properties,
+                      "KEY=VALUE table property, repeatable (e.g. "
+                      "commit.manifest.min-count-to-merge=50)");
     }
     if (v == "append") {
       sub->add_option("files", o->files, "Files (local or s3://), read by extension")->required();

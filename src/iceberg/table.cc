@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <set>
 
@@ -197,6 +198,77 @@ Result<ManifestFile> Table::WriteManifestFile(const std::vector<ManifestEntry>& 
   return listed;
 }
 
+namespace {
+
+int64_t IntProperty(const TableMetadata& metadata, const std::string& name, int64_t fallback) {
+  auto it = metadata.properties.find(name);
+  if (it == metadata.properties.end()) return fallback;
+  char* end = nullptr;
+  long long value = std::strtoll(it->second.c_str(), &end, 10);
+  if (end == it->second.c_str() || *end != '\0' || value <= 0) {
+    spdlog::warn("table property {} = '{}' is not a positive integer; using {}", name, it->second,
+                 fallback);
+    return fallback;
+  }
+  return value;
+}
+
+}  // namespace
+
+Result<std::vector<ManifestFile>> Table::MergeManifests(std::vector<ManifestFile> manifests,
+                                                        size_t first, int64_t snapshot_id,
+                                                        std::vector<std::string>* written) {
+  const TableMetadata& base = metadata_;
+  auto enabled = base.properties.find("commit.manifest-merge.enabled");
+  if (enabled != base.properties.end() && enabled->second == "false") return manifests;
+  const int64_t min_count = IntProperty(base, "commit.manifest.min-count-to-merge", 100);
+  const int64_t target = IntProperty(base, "commit.manifest.target-size-bytes", 8 << 20);
+  std::vector<ManifestFile> result(manifests.begin(),
+                                   manifests.begin() + static_cast<std::ptrdiff_t>(first));
+  for (int32_t content = 0; content < 2; ++content) {
+    // The candidates: this content, the current spec (merged manifests are written with it).
+    int64_t count = 0;
+    std::vector<size_t> small;
+    for (size_t i = 0; i < manifests.size(); ++i) {
+      const ManifestFile& m = manifests[i];
+      if (m.content != content || m.partition_spec_id != base.default_spec_id) continue;
+      ++count;
+      if (i >= first && m.manifest_length < target) small.push_back(i);
+    }
+    if (count < min_count || small.size() < 2) continue;
+    // Bins of about `target` bytes of input manifests, in list order (newest first).
+    std::vector<ManifestEntry> bin;
+    int64_t bin_bytes = 0;
+    auto flush = [&]() -> Status {
+      if (bin.empty()) return Status::OK();
+      TARN_ASSIGN_OR_RETURN(ManifestFile merged,
+                            WriteManifestFile(bin, content, snapshot_id, written));
+      result.push_back(std::move(merged));
+      bin.clear();
+      bin_bytes = 0;
+      return Status::OK();
+    };
+    for (size_t i : small) {
+      TARN_ASSIGN_OR_RETURN(std::vector<ManifestEntry> entries, ManifestEntries(manifests[i]));
+      for (ManifestEntry& e : entries) {
+        if (e.status == EntryStatus::kDeleted) continue;
+        e.status = EntryStatus::kExisting;  // snapshot id and sequence numbers were inherited
+        bin.push_back(std::move(e));
+      }
+      bin_bytes += manifests[i].manifest_length;
+      manifests[i].manifest_path.clear();  // merged: not listed again
+      if (bin_bytes >= target) TARN_RETURN_IF_ERROR(flush());
+    }
+    TARN_RETURN_IF_ERROR(flush());
+    spdlog::debug("{}: merged {} {} manifests", id_.ToString(), small.size(),
+                  content == 0 ? "data" : "delete");
+  }
+  for (size_t i = first; i < manifests.size(); ++i) {
+    if (!manifests[i].manifest_path.empty()) result.push_back(std::move(manifests[i]));
+  }
+  return result;
+}
+
 Result<Snapshot> Table::CommitSnapshot(int64_t snapshot_id, int attempt,
                                        const std::vector<ManifestFile>& manifests,
                                        std::map<std::string, std::string> summary,
@@ -290,6 +362,13 @@ Result<Snapshot> Table::CommitNewFiles(const std::vector<DataFile>& files,
         return kept.status();
       }
       manifests.insert(manifests.end(), kept->begin(), kept->end());
+      Result<std::vector<ManifestFile>> merged =
+          MergeManifests(std::move(manifests), 1, snapshot_id, &written);
+      if (!merged.ok()) {
+        discard();
+        return merged.status();
+      }
+      manifests = *std::move(merged);
     }
     std::set<std::string> partitions;
     for (const DataFile& f : files) partitions.insert(PartitionPath(metadata_.spec(), f.partition));

@@ -155,6 +155,15 @@ class Table {
   // current metadata; the file's key goes to `written`.
   Result<ManifestFile> WriteManifestFile(const std::vector<ManifestEntry>& entries, int32_t content,
                                          int64_t snapshot_id, std::vector<std::string>* written);
+  // Iceberg's manifest merging: when a snapshot would list `commit.manifest.min-count-to-merge`
+  // (100) or more manifests of one content and spec, those of `manifests` from index `first`
+  // on that are smaller than `commit.manifest.target-size-bytes` (8 MiB) are rewritten into
+  // manifests of about that size, their live entries as EXISTING with their sequence numbers
+  // (entries deleted by earlier snapshots are dropped). Off with `commit.manifest-merge.enabled`
+  // = false. New manifests' keys go to `written`.
+  Result<std::vector<ManifestFile>> MergeManifests(std::vector<ManifestFile> manifests,
+                                                   size_t first, int64_t snapshot_id,
+                                                   std::vector<std::string>* written);
   // Writes the manifest list of `manifests` and commits snapshot `snapshot_id` on top of the
   // current metadata. `summary` holds the operation and its counts; the totals of files and
   // records are taken from the manifests. Written keys go to `written`.

@@ -269,9 +269,10 @@ class TableCommandsTest : public CliTest {
 
 TEST_F(TableCommandsTest, CreateAppendScanShowAndHistory) {
   ASSERT_EQ(Tarn({"namespace", "create", "sales"}).exit_code, 0);
-  ProcessResult create = Tarn({"table", "create", "sales.orders", "--schema",
-                               "id:long,customer:string?,amount:decimal(12,2)?,ts:timestamp",
-                               "--partition", "day(ts)"});
+  ProcessResult create =
+      Tarn({"table", "create", "sales.orders", "--schema",
+            "id:long,customer:string?,amount:decimal(12,2)?,ts:timestamp", "--partition", "day(ts)",
+            "--property", "commit.manifest.min-count-to-merge=50"});
   ASSERT_EQ(create.exit_code, 0) << create.err;
   EXPECT_THAT(create.out, HasSubstr("Created sales.orders at file:///"));
   Write("a.csv",
@@ -298,6 +299,7 @@ TEST_F(TableCommandsTest, CreateAppendScanShowAndHistory) {
 
   ProcessResult show = Tarn({"table", "show", "sales.orders"});
   EXPECT_THAT(show.out, HasSubstr("partitioned  day(ts) as ts_day"));
+  EXPECT_THAT(show.out, HasSubstr("property     commit.manifest.min-count-to-merge = 50"));
   EXPECT_THAT(show.out, HasSubstr("rows         3 in 3 data files"));
   ProcessResult history = Tarn({"table", "history", "sales.orders"});
   EXPECT_THAT(history.out, HasSubstr("append"));

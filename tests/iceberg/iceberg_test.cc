@@ -340,6 +340,74 @@ TEST_F(IcebergTableTest, DeletesAreMergedOnReadByTarnAndIcebird) {
   EXPECT_EQ(IcebirdText(*table).size(), ours.size() + 1);
 }
 
+// Appends and deletes each add a manifest; once a snapshot would list the table's
+// commit.manifest.min-count-to-merge of one kind, the older ones are merged into one, their
+// entries EXISTING with the sequence numbers they had, so deletes keep applying to exactly
+// the rows they applied to before.
+TEST_F(IcebergTableTest, ManifestsAreMergedAndDeletesStillApply) {
+  TableIdentifier id{"sales", "merged"};
+  TARN_ASSERT_OK_AND_ASSIGN(PartitionSpec spec, iceberg::ParsePartitionSpec("day(ts)", schema_));
+  TARN_ASSERT_OK_AND_ASSIGN(auto table,
+                            Table::Create(*catalog_, *base_, id, schema_, spec,
+                                          {{"commit.manifest.min-count-to-merge", "4"}}));
+  auto count = [&](int32_t content) {
+    auto manifests = table->Manifests(*table->metadata().current_snapshot());
+    EXPECT_THAT(manifests, IsOk());
+    int64_t n = 0;
+    for (const iceberg::ManifestFile& m : *manifests) n += m.content == content ? 1 : 0;
+    return n;
+  };
+  int64_t most = 0;
+  std::optional<int64_t> early;
+  for (int64_t a = 0; a < 12; ++a) {
+    TARN_ASSERT_OK_AND_ASSIGN(Snapshot snap, Append(*table, {Rows(a * 10, 10)}));
+    if (a == 1) early = snap.snapshot_id;
+    if (a == 2 || a == 6 || a == 7 || a == 8 || a == 9) {
+      // Ids 3, 13, ... (one per append so far), then the same ids are appended again below.
+      TARN_ASSERT_OK_AND_ASSIGN(Table::DeleteResult d,
+                                table->DeleteWhere("id = " + std::to_string(a * 10 + 3)));
+      EXPECT_EQ(d.rows, 1);
+    }
+    most = std::max(most, count(0));
+    EXPECT_LT(count(1), 4);
+  }
+  EXPECT_LT(most, 4);
+  // The deleted ids come back once each when appended after the deletes.
+  TARN_ASSERT_OK(Append(*table, {Rows(23, 1), Rows(63, 1)}).status());
+
+  std::vector<std::string> ours = ScanText(*table);
+  EXPECT_EQ(ours.size(), 120u - 5 + 2);
+  for (const char* gone : {"73|", "83|", "93|"}) {
+    EXPECT_EQ(std::count_if(ours.begin(), ours.end(),
+                            [&](const std::string& r) { return r.starts_with(gone); }),
+              0);
+  }
+  EXPECT_EQ(std::count_if(ours.begin(), ours.end(),
+                          [](const std::string& r) { return r.starts_with("23|"); }),
+            1);
+  EXPECT_EQ(IcebirdText(*table), ours);
+  nlohmann::json check = CheckManifests(*table);
+  EXPECT_EQ(check["problems"], nlohmann::json::array()) << check.dump();
+  TARN_ASSERT_OK_AND_ASSIGN(auto plan, TableScan::Open(*table, {}));
+  EXPECT_EQ(table->metadata().current_snapshot()->summary.at("total-data-files"),
+            std::to_string(plan->files().size()));
+  EXPECT_GT(plan->files().size(), 13u);  // 12 appends and 1 with two files, some split by day
+  // Old snapshots keep their own manifest lists.
+  iceberg::ScanOptions past;
+  past.snapshot_id = early;
+  EXPECT_EQ(ScanText(*table, past).size(), 20u);
+
+  // Merging can be turned off, as in other engines.
+  TARN_ASSERT_OK_AND_ASSIGN(auto unmerged,
+                            Table::Create(*catalog_, *base_, {"sales", "unmerged"}, schema_, spec,
+                                          {{"commit.manifest.min-count-to-merge", "4"},
+                                           {"commit.manifest-merge.enabled", "false"}}));
+  for (int64_t a = 0; a < 6; ++a) TARN_ASSERT_OK(Append(*unmerged, {Rows(a, 1)}).status());
+  TARN_ASSERT_OK_AND_ASSIGN(auto listed,
+                            unmerged->Manifests(*unmerged->metadata().current_snapshot()));
+  EXPECT_EQ(listed.size(), 6u);
+}
+
 TEST_F(IcebergTableTest, ADeleteRacingAnAppendIsReapplied) {
   TableIdentifier id{"sales", "race"};
   TARN_ASSERT_OK_AND_ASSIGN(auto a, Table::Create(*catalog_, *base_, id, schema_, {}));

@@ -40,6 +40,13 @@ std::vector<ManifestEntry> AddedEntries(const std::vector<DataFile>& files, int6
   return entries;
 }
 
+int64_t RetryPause(int attempt) {
+  // 20 ms doubling up to 1 s, then a random point in its upper half, so that writers that
+  // lost together do not retry together.
+  const int64_t ceiling = std::min<int64_t>(int64_t{20000} << std::min(attempt, 6), 1000000);
+  return ceiling / 2 + static_cast<int64_t>(RandomU64() % static_cast<uint64_t>(ceiling / 2 + 1));
+}
+
 int64_t NewSnapshotId() {
   while (true) {
     auto id = static_cast<int64_t>(RandomU64() & INT64_MAX);
@@ -339,7 +346,7 @@ Result<Snapshot> Table::CommitNewFiles(const std::vector<DataFile>& files,
     if (attempt > 0) {
       TARN_RETURN_IF_ERROR(Refresh());
       if (validate) TARN_RETURN_IF_ERROR(validate());
-      options_.clock->SleepForMicros(int64_t{20000} << attempt);
+      options_.clock->SleepForMicros(internal::RetryPause(attempt));
     }
     const Snapshot* parent = metadata_.current_snapshot();
     const int64_t snapshot_id = NewSnapshotId();

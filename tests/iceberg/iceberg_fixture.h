@@ -28,7 +28,8 @@ using iceberg::Table;
 using iceberg::TableIdentifier;
 using iceberg::TableScan;
 
-// A lake with a SQLite catalog and a store (local here; S3 in iceberg_s3_test), and the judges.
+// A lake with a catalog database (SQLite unless overridden) and a store (local here; S3 in
+// iceberg_s3_test), and the judges.
 class IcebergTableTest : public ::testing::Test {
  protected:
   // The lake's store; judge_env_ tells the judges how to reach it.
@@ -36,11 +37,15 @@ class IcebergTableTest : public ::testing::Test {
     return std::shared_ptr<ObjectStore>(std::move(LocalStore::Open(dir_.path() + "/lake")).value());
   }
 
+  // The catalog's database (SQLite here; PostgreSQL in iceberg_postgres_test).
+  virtual std::string DatabaseUri() { return "sqlite:" + dir_.path() + "/tarn.db"; }
+
   void SetUp() override {
     base_ = OpenStore();
     ASSERT_NE(base_, nullptr);
     DatabaseOptions options;
-    options.uri = "sqlite:" + dir_.path() + "/tarn.db";
+    options.uri = DatabaseUri();
+    ASSERT_FALSE(options.uri.empty());
     db_ = std::move(Database::Open(options)).value();
     catalog_ = std::make_unique<Catalog>(*db_, "lake");
     TARN_ASSERT_OK(catalog_->CreateNamespace("sales"));

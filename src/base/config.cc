@@ -131,6 +131,26 @@ Result<std::vector<ConfigNode>> ConfigNode::AsList() const {
   return out;
 }
 
+Result<std::vector<std::pair<std::string, ConfigNode>>> ConfigNode::AsNamedMap() const {
+  std::vector<std::pair<std::string, ConfigNode>> out;
+  if (node_->IsNull()) return out;
+  if (!node_->IsMap()) return Error("expected a mapping of names");
+  std::set<std::string> seen;
+  for (const auto& entry : *node_) {
+    const YAML::Node& key_node = entry.first;
+    std::string where = Location(file_, key_node.Mark());
+    if (!key_node.IsScalar())
+      return Status::InvalidArgument(where + ": a key must be a plain name");
+    std::string key = key_node.Scalar();
+    if (!seen.insert(key).second) {
+      return Status::InvalidArgument(where + ": key '" + ChildPath(key) + "' appears twice");
+    }
+    out.emplace_back(key,
+                     ConfigNode(std::make_unique<YAML::Node>(entry.second), file_, ChildPath(key)));
+  }
+  return out;
+}
+
 Result<std::optional<std::string>> ConfigNode::FindString(std::string_view key) const {
   std::optional<ConfigNode> child = Find(key);
   if (!child) return std::optional<std::string>();

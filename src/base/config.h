@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/status.h"
@@ -48,6 +49,9 @@ class ConfigNode {
   Result<bool> AsBool() const;
   // Scalars of a sequence node.
   Result<std::vector<ConfigNode>> AsList() const;
+  // A mapping whose keys are names chosen by the user (e.g. sources): each key with its node,
+  // in file order. Keys appearing twice are an error.
+  Result<std::vector<std::pair<std::string, ConfigNode>>> AsNamedMap() const;
 
   // Shorthands for an optional scalar child.
   Result<std::optional<std::string>> FindString(std::string_view key) const;

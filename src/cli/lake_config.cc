@@ -1,5 +1,6 @@
 #include "cli/lake_config.h"
 
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 
@@ -72,7 +73,66 @@ Status ParseS3(const ConfigNode& node, const std::string& dir, S3Options* s3) {
   return Status::OK();
 }
 
+Status ParseSources(const ConfigNode& node, const std::string& dir,
+                    std::vector<SourceConfig>* sources) {
+  TARN_ASSIGN_OR_RETURN(auto entries, node.AsNamedMap());
+  for (auto& [name, entry] : entries) {
+    if (name.empty() || name.size() > 63 ||
+        name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos ||
+        !std::isalpha(static_cast<unsigned char>(name[0]))) {
+      return entry.Error(
+          "a source name is 1 to 63 lower-case letters, digits or '_', starting "
+          "with a letter (it names the lake namespace raw_" +
+          name + ")");
+    }
+    TARN_RETURN_IF_ERROR(entry.ExpectMap({"kind", "uri", "path", "password", "connect_timeout_s"}));
+    SourceConfig source;
+    source.name = name;
+    TARN_ASSIGN_OR_RETURN(ConfigNode kind_node, entry.Get("kind"));
+    TARN_ASSIGN_OR_RETURN(std::string kind, kind_node.AsString());
+    TARN_ASSIGN_OR_RETURN(std::optional<std::string> uri, entry.FindString("uri"));
+    TARN_ASSIGN_OR_RETURN(std::optional<std::string> path, entry.FindString("path"));
+    if (kind == "postgresql" || kind == "postgres") {
+      source.kind = SourceKind::kPostgres;
+      if (!uri || !(uri->starts_with("postgresql://") || uri->starts_with("postgres://"))) {
+        return entry.Error("a postgresql source needs uri: postgresql://user@host:port/database");
+      }
+      if (path) return entry.Find("path")->Error("path is for sqlite sources; use uri");
+      source.uri = *uri;
+    } else if (kind == "sqlite") {
+      source.kind = SourceKind::kSqlite;
+      if (!path || path->empty()) return entry.Error("a sqlite source needs path: FILE");
+      if (uri) return entry.Find("uri")->Error("uri is for postgresql sources; use path");
+      source.path = Resolve(dir, *path);
+    } else {
+      return kind_node.Error("expected postgresql or sqlite, got '" + kind + "'");
+    }
+    if (auto password = entry.Find("password")) {
+      TARN_ASSIGN_OR_RETURN(std::string text, password->AsString());
+      Result<SecretRef> ref = SecretRef::Parse(text, dir);
+      if (!ref.ok()) return password->Error(ref.status().message());
+      source.password = *ref;
+    }
+    TARN_ASSIGN_OR_RETURN(std::optional<int64_t> timeout,
+                          entry.FindInt("connect_timeout_s", 1, 3600));
+    if (timeout) source.connect_timeout_s = *timeout;
+    sources->push_back(std::move(source));
+  }
+  return Status::OK();
+}
+
 }  // namespace
+
+Result<const SourceConfig*> LakeConfig::FindSource(const std::string& name) const {
+  std::string known;
+  for (const SourceConfig& s : sources) {
+    if (s.name == name) return &s;
+    known += (known.empty() ? "" : ", ") + s.name;
+  }
+  return Status::NotFound(
+      "no source '" + name + "' in " + path +
+      (known.empty() ? " (it has no sources: section)" : " (sources: " + known + ")"));
+}
 
 std::string ResolveConfigPath(const std::string& flag) {
   std::string path = flag;
@@ -90,7 +150,7 @@ Result<LakeConfig> ParseLakeConfig(std::string_view text, const std::string& pat
   config.path = path;
   std::string dir = fs::path(path).parent_path().string();
   TARN_ASSIGN_OR_RETURN(ConfigNode root, ParseYaml(text, path));
-  TARN_RETURN_IF_ERROR(root.ExpectMap({"lake", "metadata", "s3", "log"}));
+  TARN_RETURN_IF_ERROR(root.ExpectMap({"lake", "metadata", "s3", "log", "sources"}));
 
   TARN_ASSIGN_OR_RETURN(ConfigNode lake, root.Get("lake"));
   TARN_RETURN_IF_ERROR(lake.ExpectMap({"root", "catalog_name"}));
@@ -137,6 +197,9 @@ Result<LakeConfig> ParseLakeConfig(std::string_view text, const std::string& pat
     TARN_ASSIGN_OR_RETURN(std::optional<std::string> format, log->FindString("format"));
     if (level) config.log_level = *level;
     if (format) config.log_format = *format;
+  }
+  if (auto sources = root.Find("sources")) {
+    TARN_RETURN_IF_ERROR(ParseSources(*sources, dir, &config.sources));
   }
   return config;
 }

@@ -20,11 +20,22 @@
 //   log:
 //     level: info                     # trace | debug | info | warn | error | off
 //     format: text                    # text | json
+//   sources:                          # databases to ingest from (see connect/source.h)
+//     shop:
+//       kind: postgresql              # postgresql | sqlite
+//       uri: postgresql://reader@db:5432/shop?sslmode=verify-full
+//       password: env:SHOP_PASSWORD   # resolved only when the source is used
+//       connect_timeout_s: 10
+//     bank:
+//       kind: sqlite
+//       path: data/bank.db
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "base/status.h"
+#include "connect/source.h"
 #include "meta/database.h"
 #include "store/s3/s3_store.h"
 
@@ -38,6 +49,10 @@ struct LakeConfig {
   S3Options s3;
   std::string log_level = "info";
   std::string log_format = "text";
+  std::vector<SourceConfig> sources;
+
+  // The source named `name`; kNotFound listing the configured ones.
+  Result<const SourceConfig*> FindSource(const std::string& name) const;
 
   bool is_s3() const { return root.starts_with("s3://"); }
 };

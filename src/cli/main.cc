@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
   tarn::AddParquetCommand(app, &action);
   tarn::AddNamespaceCommand(app, global, &action);
   tarn::AddTableCommand(app, global, &action);
+  tarn::AddSourceCommand(app, global, &action);
 
   try {
     app.parse(argc, argv);

@@ -1,4 +1,6 @@
 // `tarn` as a user runs it: the real binary, real files, exact messages and exit codes.
+#include <sqlite3.h>
+
 #include <filesystem>
 #include <fstream>
 
@@ -353,6 +355,67 @@ TEST_F(TableCommandsTest, CreateAppendScanShowAndHistory) {
   }
   EXPECT_EQ(left, 0u);
   EXPECT_EQ(Tarn({"namespace", "drop", "sales"}).exit_code, 0);
+}
+
+}  // namespace
+}  // namespace tarn::testing
+
+namespace tarn::testing {
+namespace {
+
+// tarn source test|tables|describe on a SQLite source (the PostgreSQL side is in
+// connect_postgres_test).
+class SourceCommandsTest : public CliTest {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(Tarn({"init"}).exit_code, 0);
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(Path("bank.db").c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db,
+                           "CREATE TABLE deposits (id INTEGER PRIMARY KEY, amount DECIMAL(12,2), "
+                           "at DATETIME, anything); CREATE VIEW big_deposits AS SELECT * FROM "
+                           "deposits WHERE amount > 100; INSERT INTO deposits (amount) VALUES "
+                           "(5), (500);",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+    std::ofstream(Path("tarn.yaml"), std::ios::app)
+        << "sources:\n  bank:\n    kind: sqlite\n    path: bank.db\n";
+  }
+};
+
+TEST_F(SourceCommandsTest, TestTablesAndDescribe) {
+  ProcessResult test = Tarn({"source", "test", "bank"});
+  ASSERT_EQ(test.exit_code, 0) << test.err;
+  EXPECT_THAT(test.out, HasSubstr("server      SQLite 3."));
+  EXPECT_THAT(test.out, HasSubstr("tables      2 visible, 2 readable"));
+
+  ProcessResult tables = Tarn({"source", "tables", "bank", "--exclude", "^big"});
+  ASSERT_EQ(tables.exit_code, 0) << tables.err;
+  EXPECT_THAT(tables.out, HasSubstr("main.deposits"));
+  EXPECT_THAT(tables.out, ::testing::Not(HasSubstr("big_deposits")));
+  EXPECT_THAT(tables.err, HasSubstr("1 of 2 tables"));
+
+  ProcessResult describe = Tarn({"source", "describe", "bank", "deposits"});
+  ASSERT_EQ(describe.exit_code, 0) << describe.err;
+  EXPECT_THAT(describe.out, HasSubstr("table        main.deposits (table), about 2 rows"));
+  EXPECT_THAT(describe.out, HasSubstr("primary key  id"));
+  EXPECT_THAT(describe.out,
+              ::testing::ContainsRegex("amount +DECIMAL\\(12,2\\) +decimal\\(12,2\\)"));
+  EXPECT_THAT(describe.out, HasSubstr("not mapped: 'anything' has no declared type"));
+}
+
+TEST_F(SourceCommandsTest, MistakesGetClearErrors) {
+  ProcessResult unknown = Tarn({"source", "test", "crm"});
+  EXPECT_NE(unknown.exit_code, 0);
+  EXPECT_THAT(unknown.err, HasSubstr("no source 'crm' in"));
+  EXPECT_THAT(unknown.err, HasSubstr("(sources: bank)"));
+  ProcessResult table = Tarn({"source", "describe", "bank", "loans"});
+  EXPECT_NE(table.exit_code, 0);
+  EXPECT_THAT(table.err, HasSubstr("source 'bank' has no table 'loans'"));
+  ProcessResult regex = Tarn({"source", "tables", "bank", "--include", "("});
+  EXPECT_NE(regex.exit_code, 0);
+  EXPECT_THAT(regex.err, HasSubstr("--include '(' is not a valid regular expression"));
 }
 
 }  // namespace

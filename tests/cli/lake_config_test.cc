@@ -58,5 +58,43 @@ TEST(LakeConfigTest, BadValuesNameTheirPlace) {
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("expected a folder or s3://")));
 }
 
+TEST(LakeConfigTest, SourcesKeepTheirSecretsAsReferences) {
+  const std::string head = "lake:\n  root: lake\nmetadata:\n  uri: sqlite:x\nsources:\n";
+  TARN_ASSERT_OK_AND_ASSIGN(
+      LakeConfig config,
+      ParseLakeConfig(head + "  shop:\n    kind: postgresql\n    uri: postgresql://r@db/shop\n"
+                             "    password: env:TARN_UNSET_VARIABLE_Y\n    connect_timeout_s: 3\n"
+                             "  bank:\n    kind: sqlite\n    path: data/bank.db\n",
+                      "/x/tarn.yaml"));
+  ASSERT_EQ(config.sources.size(), 2u);
+  EXPECT_EQ(config.sources[0].name, "shop");
+  EXPECT_EQ(config.sources[0].kind, SourceKind::kPostgres);
+  // Not resolved yet: a command that never uses the source does not need the variable.
+  EXPECT_EQ(config.sources[0].password->ToString(), "env:TARN_UNSET_VARIABLE_Y");
+  EXPECT_EQ(config.sources[0].connect_timeout_s, 3);
+  EXPECT_EQ(config.sources[1].path, "/x/data/bank.db");
+  TARN_ASSERT_OK_AND_ASSIGN(const SourceConfig* bank, config.FindSource("bank"));
+  EXPECT_EQ(bank->kind, SourceKind::kSqlite);
+  EXPECT_THAT(
+      config.FindSource("crm"),
+      StatusIs(StatusCode::kNotFound, "no source 'crm' in /x/tarn.yaml (sources: shop, bank)"));
+
+  auto error = [&](const std::string& sources) {
+    Result<LakeConfig> parsed = ParseLakeConfig(head + sources, "/x/tarn.yaml");
+    return parsed.ok() ? std::string("ok") : parsed.status().message();
+  };
+  EXPECT_EQ(error("  bank:\n    kind: sqlite\n    path: b.db\n    user: me\n"),
+            "/x/tarn.yaml:9:5: unknown key 'user' in 'sources.bank' (expected one of: kind, uri, "
+            "path, password, connect_timeout_s)");
+  EXPECT_THAT(error("  bank:\n    kind: oracle\n"), HasSubstr("expected postgresql or sqlite"));
+  EXPECT_THAT(error("  Bank-1:\n    kind: sqlite\n    path: b.db\n"),
+              HasSubstr("a source name is 1 to 63 lower-case letters"));
+  EXPECT_THAT(error("  shop:\n    kind: postgresql\n    uri: mysql://x\n"),
+              HasSubstr("needs uri: postgresql://"));
+  EXPECT_THAT(error("  shop:\n    kind: postgresql\n    uri: postgresql://x/y\n"
+                    "    password: hunter2\n"),
+              HasSubstr("9:15: 'sources.shop.password': a literal secret is not accepted"));
+}
+
 }  // namespace
 }  // namespace tarn::testing

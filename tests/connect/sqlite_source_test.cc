@@ -1,0 +1,125 @@
+// SQLite sources: listing, describing and type mapping on real database files; names that need
+// quoting, hostile names, and files that are missing or not databases.
+#include "connect/sqlite_source.h"
+
+#include <sqlite3.h>
+
+#include <fstream>
+
+#include "status_matchers.h"
+#include "subprocess.h"
+
+namespace tarn::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+class SqliteSourceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    config_.name = "bank";
+    config_.kind = SourceKind::kSqlite;
+    config_.path = dir_.path() + "/bank.db";
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(config_.path.c_str(), &db), SQLITE_OK);
+    const char* sql =
+        "CREATE TABLE deposits (id INTEGER PRIMARY KEY, customer_id BIGINT NOT NULL, "
+        "amount DECIMAL(12,2), opened DATE, at DATETIME, note TEXT, flag BOOLEAN, rate REAL, "
+        "scan BLOB, total NUMERIC, anything, huge NUMERIC(50,2));"
+        "CREATE TABLE \"Order Items\" (\"order\" INTEGER, \"Line No\" INT, \"select\" VARCHAR(10), "
+        "PRIMARY KEY (\"Line No\", \"order\"));"
+        "CREATE TABLE \"x\"\"; DROP TABLE deposits; --\" (a INTEGER);"
+        "CREATE VIEW big_deposits AS SELECT * FROM deposits WHERE amount > 100;"
+        "INSERT INTO deposits (customer_id, amount) VALUES (1, 10.5), (2, 200), (3, 300);";
+    char* error = nullptr;
+    ASSERT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, &error), SQLITE_OK) << error;
+    sqlite3_close(db);
+  }
+
+  TempDir dir_;
+  SourceConfig config_;
+};
+
+TEST_F(SqliteSourceTest, ListsAndDescribesWithLakeTypes) {
+  TARN_ASSERT_OK_AND_ASSIGN(auto source, Source::Open(config_));
+  TARN_ASSERT_OK_AND_ASSIGN(SourceInfo info, source->Probe());
+  EXPECT_THAT(info.server, ::testing::StartsWith("SQLite 3."));
+
+  TARN_ASSERT_OK_AND_ASSIGN(std::vector<SourceTableName> tables, source->ListTables(""));
+  std::vector<std::string> names;
+  for (const SourceTableName& t : tables) names.push_back(t.ToString() + " " + t.kind);
+  EXPECT_EQ(names, (std::vector<std::string>{"main.Order Items table", "main.big_deposits view",
+                                             "main.deposits table",
+                                             "main.x\"; DROP TABLE deposits; -- table"}));
+
+  TARN_ASSERT_OK_AND_ASSIGN(SourceTable t, source->Describe("deposits"));
+  EXPECT_EQ(t.primary_key, std::vector<std::string>{"id"});
+  EXPECT_EQ(t.row_estimate, 3);
+  std::vector<std::string> mapped;
+  for (const SourceColumn& c : t.columns) {
+    mapped.push_back(c.name + ":" + (c.lake_type ? c.lake_type->ToString() : "-") +
+                     (c.nullable ? "?" : ""));
+  }
+  EXPECT_EQ(mapped, (std::vector<std::string>{
+                        "id:long", "customer_id:long", "amount:decimal(12,2)?", "opened:date?",
+                        "at:timestamp?", "note:string?", "flag:boolean?", "rate:double?",
+                        "scan:binary?", "total:decimal(38,18)?", "anything:-?", "huge:-?"}));
+  EXPECT_THAT(t.columns[10].unmapped_reason, HasSubstr("no declared type"));
+  EXPECT_THAT(t.columns[11].unmapped_reason, HasSubstr("beyond the lake's decimal(38, s)"));
+
+  // Composite keys keep their declared order; quoted names keep their case and spaces.
+  TARN_ASSERT_OK_AND_ASSIGN(SourceTable items, source->Describe("main.\"Order Items\""));
+  EXPECT_EQ(items.primary_key, (std::vector<std::string>{"Line No", "order"}));
+  EXPECT_EQ(items.columns[2].name, "select");
+  TARN_ASSERT_OK_AND_ASSIGN(SourceTable view, source->Describe("big_deposits"));
+  EXPECT_EQ(view.name.kind, "view");
+  EXPECT_EQ(view.row_estimate, 2);
+}
+
+TEST_F(SqliteSourceTest, HostileNamesAreIdentifiersNotSql) {
+  TARN_ASSERT_OK_AND_ASSIGN(auto source, Source::Open(config_));
+  TARN_ASSERT_OK_AND_ASSIGN(SourceTable t, source->Describe("\"x\"\"; DROP TABLE deposits; --\""));
+  EXPECT_EQ(t.columns.size(), 1u);
+  EXPECT_EQ(t.row_estimate, 0);
+  // deposits is still there (and the source is read-only besides).
+  TARN_ASSERT_OK_AND_ASSIGN(SourceTable deposits, source->Describe("deposits"));
+  EXPECT_EQ(deposits.row_estimate, 3);
+  EXPECT_THAT(source->Describe("deposits; DROP TABLE deposits"),
+              StatusIs(StatusCode::kNotFound,
+                       "source 'bank' has no table 'deposits; DROP TABLE "
+                       "deposits'"));
+}
+
+TEST(SourceNamesTest, QuotingAndParsing) {
+  EXPECT_EQ(QuoteIdentifier("Order Items").value(), "\"Order Items\"");
+  EXPECT_EQ(QuoteIdentifier("a\"b").value(), "\"a\"\"b\"");
+  EXPECT_THAT(QuoteIdentifier(std::string("a\0b", 3)), StatusIs(StatusCode::kInvalidArgument));
+  auto parsed = [](const std::string& text) {
+    Result<SourceTableName> n = ParseSourceTableName(text, "public");
+    return n.ok() ? n->schema + "|" + n->name : n.status().message();
+  };
+  EXPECT_EQ(parsed("orders"), "public|orders");
+  EXPECT_EQ(parsed("sales.orders"), "sales|orders");
+  EXPECT_EQ(parsed("\"My Schema\".\"T.1\""), "My Schema|T.1");
+  EXPECT_EQ(parsed("\"a\"\"b\""), "public|a\"b");
+  EXPECT_EQ(parsed("a.b.c"), "table name 'a.b.c' has more than two parts (expected schema.table)");
+  EXPECT_EQ(parsed("\"open"), "table name '\"open' has an unclosed quote");
+  EXPECT_EQ(parsed("a..b"), "table name 'a..b' has an empty part");
+  EXPECT_EQ(parsed(""), "table name '' has an empty part");
+}
+
+TEST(SqliteSourceErrorsTest, MissingFilesAndNonDatabasesSayWhich) {
+  TempDir dir;
+  SourceConfig config;
+  config.name = "bank";
+  config.kind = SourceKind::kSqlite;
+  config.path = dir.path() + "/absent.db";
+  EXPECT_THAT(Source::Open(config),
+              StatusIs(StatusCode::kNotFound, HasSubstr("source 'bank': no SQLite database at")));
+  config.path = dir.path() + "/notes.txt";
+  std::ofstream(config.path) << "this is not a database, just some text long enough to matter\n";
+  EXPECT_THAT(Source::Open(config), StatusIs(StatusCode::kCorruption, HasSubstr("notes.txt")));
+}
+
+}  // namespace
+}  // namespace tarn::testing

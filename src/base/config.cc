@@ -52,10 +52,9 @@ Status ConfigNode::Error(std::string_view message) const {
   return Status::InvalidArgument(text + std::string(message));
 }
 
-Status ConfigNode::ExpectMap(std::initializer_list<std::string_view> allowed) const {
-  if (node_->IsNull()) return Status::OK();
-  if (!node_->IsMap())
-    return Error("expected a mapping of keys (one of: " + JoinKeys(allowed) + ")");
+Status ConfigNode::ForEachKey(
+    const std::function<Status(const std::string& key, const std::string& where,
+                               const YAML::Node& value)>& fn) const {
   std::set<std::string> seen;
   for (const auto& entry : *node_) {
     const YAML::Node& key_node = entry.first;
@@ -63,18 +62,26 @@ Status ConfigNode::ExpectMap(std::initializer_list<std::string_view> allowed) co
     if (!key_node.IsScalar())
       return Status::InvalidArgument(where + ": a key must be a plain name");
     std::string key = key_node.Scalar();
-    bool known = false;
-    for (std::string_view a : allowed) known = known || a == key;
-    if (!known) {
-      std::string in = path_.empty() ? "" : " in '" + path_ + "'";
-      return Status::InvalidArgument(where + ": unknown key '" + key + "'" + in +
-                                     " (expected one of: " + JoinKeys(allowed) + ")");
-    }
+    TARN_RETURN_IF_ERROR(fn(key, where, entry.second));
     if (!seen.insert(key).second) {
       return Status::InvalidArgument(where + ": key '" + ChildPath(key) + "' appears twice");
     }
   }
   return Status::OK();
+}
+
+Status ConfigNode::ExpectMap(std::initializer_list<std::string_view> allowed) const {
+  if (node_->IsNull()) return Status::OK();
+  if (!node_->IsMap())
+    return Error("expected a mapping of keys (one of: " + JoinKeys(allowed) + ")");
+  return ForEachKey([&](const std::string& key, const std::string& where, const YAML::Node&) {
+    for (std::string_view a : allowed) {
+      if (a == key) return Status::OK();
+    }
+    std::string in = path_.empty() ? "" : " in '" + path_ + "'";
+    return Status::InvalidArgument(where + ": unknown key '" + key + "'" + in +
+                                   " (expected one of: " + JoinKeys(allowed) + ")");
+  });
 }
 
 std::optional<ConfigNode> ConfigNode::Find(std::string_view key) const {
@@ -135,19 +142,11 @@ Result<std::vector<std::pair<std::string, ConfigNode>>> ConfigNode::AsNamedMap()
   std::vector<std::pair<std::string, ConfigNode>> out;
   if (node_->IsNull()) return out;
   if (!node_->IsMap()) return Error("expected a mapping of names");
-  std::set<std::string> seen;
-  for (const auto& entry : *node_) {
-    const YAML::Node& key_node = entry.first;
-    std::string where = Location(file_, key_node.Mark());
-    if (!key_node.IsScalar())
-      return Status::InvalidArgument(where + ": a key must be a plain name");
-    std::string key = key_node.Scalar();
-    if (!seen.insert(key).second) {
-      return Status::InvalidArgument(where + ": key '" + ChildPath(key) + "' appears twice");
-    }
-    out.emplace_back(key,
-                     ConfigNode(std::make_unique<YAML::Node>(entry.second), file_, ChildPath(key)));
-  }
+  TARN_RETURN_IF_ERROR(ForEachKey([&](const std::string& key, const std::string&,
+                                      const YAML::Node& value) {
+    out.emplace_back(key, ConfigNode(std::make_unique<YAML::Node>(value), file_, ChildPath(key)));
+    return Status::OK();
+  }));
   return out;
 }
 

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <optional>
@@ -65,6 +66,10 @@ class ConfigNode {
   friend Result<ConfigNode> ParseYaml(std::string_view text, std::string_view file_name);
   ConfigNode(std::unique_ptr<YAML::Node> node, std::string file, std::string path);
   std::string ChildPath(std::string_view key) const;
+  // Calls `fn` for each key of a mapping (with where the key stands, and its value), after
+  // checking that the key is a plain name and before checking that it is not a repeat.
+  Status ForEachKey(const std::function<Status(const std::string& key, const std::string& where,
+                                               const YAML::Node& value)>& fn) const;
 
   std::unique_ptr<YAML::Node> node_;
   std::string file_;

@@ -4,80 +4,28 @@
 
 #include <chrono>
 
+#include "meta/postgres_connect.h"
+
 namespace tarn {
-namespace {
-
-std::string FirstLine(const char* text) {
-  std::string line = text ? text : "";
-  line = line.substr(0, line.find('\n'));
-  while (!line.empty() && (line.back() == ' ' || line.back() == '\r')) line.pop_back();
-  return line;
-}
-
-// The connection error libpq reports, as a Status naming the source.
-Status ConnectError(const SourceConfig& config, PGconn* conn) {
-  std::string message = FirstLine(PQerrorMessage(conn));
-  // libpq keeps the attempts' messages; the last line is the most specific one.
-  std::string all = PQerrorMessage(conn) ? PQerrorMessage(conn) : "";
-  const std::string where = "source '" + config.name + "'";
-  if (all.find("password authentication failed") != std::string::npos ||
-      all.find("no password supplied") != std::string::npos ||
-      all.find("authentication failed") != std::string::npos || PQconnectionNeedsPassword(conn)) {
-    return Status::PermissionDenied(where + ": the server refused the credentials: " + message);
-  }
-  if (all.find("does not exist") != std::string::npos) {
-    return Status::NotFound(where + ": " + message);
-  }
-  return Status::Unavailable(where + " is unreachable: " + message);
-}
-
-}  // namespace
 
 Result<std::unique_ptr<Source>> PostgresSource::Open(const SourceConfig& config) {
-  char* parse_error = nullptr;
-  PQconninfoOption* parsed = PQconninfoParse(config.uri.c_str(), &parse_error);
-  if (parsed == nullptr) {
-    std::string message = FirstLine(parse_error);
-    PQfreemem(parse_error);
-    return Status::InvalidArgument("source '" + config.name +
-                                   "': the URI is malformed: " + message);
-  }
-  bool has_password = false;
-  for (PQconninfoOption* o = parsed; o->keyword != nullptr; ++o) {
-    if (std::string_view(o->keyword) == "password" && o->val != nullptr && *o->val != '\0') {
-      has_password = true;
-    }
-  }
-  PQconninfoFree(parsed);
-  if (has_password) {
-    return Status::InvalidArgument("source '" + config.name +
-                                   "': the URI holds a password; use password: env:NAME or "
-                                   "file:PATH instead");
-  }
+  const std::string source = "source '" + config.name + "'";
   Secret password;
   if (config.password) {
     Result<Secret> resolved = config.password->Resolve();
     if (!resolved.ok()) {
-      return resolved.status().WithContext("the password of source '" + config.name + "'");
+      return resolved.status().WithContext("the password of " + source);
     }
     password = *std::move(resolved);
   }
-  std::string timeout = std::to_string(config.connect_timeout_s);
-  std::vector<const char*> keys = {"dbname", "connect_timeout", "fallback_application_name"};
-  std::vector<const char*> values = {config.uri.c_str(), timeout.c_str(), "tarn"};
-  if (!password.empty()) {
-    keys.push_back("password");
-    values.push_back(password.Reveal().c_str());
-  }
-  keys.push_back(nullptr);
-  values.push_back(nullptr);
-  PGconn* conn = PQconnectdbParams(keys.data(), values.data(), /*expand_dbname=*/1);
-  if (conn == nullptr) return Status::Internal("libpq could not allocate a connection");
-  if (PQstatus(conn) != CONNECTION_OK) {
-    Status status = ConnectError(config, conn);
-    PQfinish(conn);
-    return status;
-  }
+  TARN_ASSIGN_OR_RETURN(
+      PGconn * conn,
+      ConnectPostgres(
+          config.uri, password, config.connect_timeout_s,
+          {source + ": the URI is malformed",
+           source + ": the URI holds a password; use password: env:NAME or "
+                    "file:PATH instead",
+           source + ": the server refused the credentials", source, source + " is unreachable"}));
   return std::unique_ptr<Source>(new PostgresSource(config, conn));
 }
 
@@ -92,17 +40,15 @@ Result<std::vector<PostgresSource::Row>> PostgresSource::Query(
                                   values.data(), nullptr, nullptr, /*resultFormat=*/0);
   if (PQresultStatus(result) != PGRES_TUPLES_OK && PQresultStatus(result) != PGRES_COMMAND_OK) {
     const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
-    std::string code = state ? state : "";
-    std::string message = FirstLine(PQresultErrorMessage(result));
-    if (message.empty()) message = FirstLine(PQerrorMessage(conn_));
+    const std::string_view code = state ? state : "";
+    std::string message = PostgresFirstLine(PQresultErrorMessage(result));
+    if (message.empty()) message = PostgresFirstLine(PQerrorMessage(conn_));
     PQclear(result);
     const std::string full = what + " in source '" + config_.name + "': " + message;
-    if (code == "42501") return Status::PermissionDenied(full);
+    // Missing tables and schemas are the caller's mistake here, not an internal error.
     if (code == "42P01" || code == "3F000") return Status::NotFound(full);
-    if (code.starts_with("08") || PQstatus(conn_) != CONNECTION_OK) {
-      return Status::Unavailable(full);
-    }
-    return Status::Internal(full);
+    if (PQstatus(conn_) != CONNECTION_OK) return Status::Unavailable(full);
+    return Status(CodeForSqlState(code), full);
   }
   std::vector<Row> rows;
   for (int r = 0; r < PQntuples(result); ++r) {

@@ -8,7 +8,8 @@
 //
 // Error codes: kUnavailable (cannot reach the server), kPermissionDenied (credentials or
 // privileges refused), kNotFound (no such table or database file), kInvalidArgument (bad
-// configuration), kFailedPrecondition (a column whose type tarn does not map).
+// configuration), kCorruption (a file that is not a database). Describe reports unmapped
+// column types in the result rather than failing.
 #pragma once
 
 #include <memory>

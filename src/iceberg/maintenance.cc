@@ -86,9 +86,9 @@ Result<Table::DeleteResult> Table::WritePositionDeletes(
                          {2147483545, "pos", DataType{TypeId::kLong}, true}});
   // Written concurrently: each is small, and the time goes into making it durable (fsync
   // locally, a PUT on S3), not into the CPU.
-  std::vector<std::pair<const std::string*, std::pair<DataFile, std::vector<int64_t>>*>> work;
+  std::vector<decltype(hits)::iterator> work;
   work.reserve(hits.size());
-  for (auto& [path, hit] : hits) work.emplace_back(&path, &hit);
+  for (auto it = hits.begin(); it != hits.end(); ++it) work.push_back(it);
   std::vector<std::optional<DataFile>> written(work.size());
   std::vector<DataFile> deletes;
   auto discard = [&] {
@@ -97,8 +97,8 @@ Result<Table::DeleteResult> Table::WritePositionDeletes(
     }
   };
   Status status = ParallelFor(work.size(), kDeleteFileWriters, [&](size_t i) -> Status {
-    const std::string& path = *work[i].first;
-    auto& [file, positions] = *work[i].second;
+    const std::string& path = work[i]->first;
+    auto& [file, positions] = work[i]->second;
     std::sort(positions.begin(), positions.end());
     ColumnBatch rows(schema);
     for (int64_t pos : positions) {
@@ -127,7 +127,7 @@ Result<Table::DeleteResult> Table::WritePositionDeletes(
   }
   for (size_t i = 0; i < work.size(); ++i) {
     deletes.push_back(*written[i]);
-    result.rows += static_cast<int64_t>(work[i].second->second.size());
+    result.rows += static_cast<int64_t>(work[i]->second.second.size());
   }
   result.data_files = static_cast<int64_t>(hits.size());
 
@@ -218,7 +218,10 @@ Result<Table::CompactResult> Table::Compact(bool only_with_deletes, int64_t targ
   for (const DataFile& del : plan->delete_files()) planned_deletes.insert(del.file_path);
   Status last;
   for (int attempt = 0; attempt < options_.commit_attempts; ++attempt) {
-    if (attempt > 0) TARN_RETURN_IF_ERROR(Refresh());
+    if (attempt > 0) {
+      options_.clock->SleepForMicros(internal::RetryPause(attempt));
+      TARN_RETURN_IF_ERROR(Refresh());
+    }
     const Snapshot* parent = metadata_.current_snapshot();
     // Every live entry now, split into kept, rewritten and dropped.
     TARN_ASSIGN_OR_RETURN(std::vector<ManifestFile> manifests, Manifests(*parent));

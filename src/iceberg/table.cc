@@ -232,6 +232,7 @@ Result<std::vector<ManifestFile>> Table::MergeManifests(std::vector<ManifestFile
   const int64_t target = IntProperty(base, "commit.manifest.target-size-bytes", 8 << 20);
   std::vector<ManifestFile> result(manifests.begin(),
                                    manifests.begin() + static_cast<std::ptrdiff_t>(first));
+  std::vector<bool> merged(manifests.size(), false);
   for (int32_t content = 0; content < 2; ++content) {
     // The candidates: this content, the current spec (merged manifests are written with it).
     int64_t count = 0;
@@ -248,9 +249,8 @@ Result<std::vector<ManifestFile>> Table::MergeManifests(std::vector<ManifestFile
     int64_t bin_bytes = 0;
     auto flush = [&]() -> Status {
       if (bin.empty()) return Status::OK();
-      TARN_ASSIGN_OR_RETURN(ManifestFile merged,
-                            WriteManifestFile(bin, content, snapshot_id, written));
-      result.push_back(std::move(merged));
+      TARN_ASSIGN_OR_RETURN(ManifestFile m, WriteManifestFile(bin, content, snapshot_id, written));
+      result.push_back(std::move(m));
       bin.clear();
       bin_bytes = 0;
       return Status::OK();
@@ -263,7 +263,7 @@ Result<std::vector<ManifestFile>> Table::MergeManifests(std::vector<ManifestFile
         bin.push_back(std::move(e));
       }
       bin_bytes += manifests[i].manifest_length;
-      manifests[i].manifest_path.clear();  // merged: not listed again
+      merged[i] = true;
       if (bin_bytes >= target) TARN_RETURN_IF_ERROR(flush());
     }
     TARN_RETURN_IF_ERROR(flush());
@@ -271,7 +271,7 @@ Result<std::vector<ManifestFile>> Table::MergeManifests(std::vector<ManifestFile
                   content == 0 ? "data" : "delete");
   }
   for (size_t i = first; i < manifests.size(); ++i) {
-    if (!manifests[i].manifest_path.empty()) result.push_back(std::move(manifests[i]));
+    if (!merged[i]) result.push_back(std::move(manifests[i]));
   }
   return result;
 }

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "meta/postgres_connect.h"
+
 namespace tarn {
 namespace {
 
@@ -18,24 +20,6 @@ constexpr Oid kInt4Oid = 23;
 constexpr Oid kOidOid = 26;
 constexpr Oid kFloat4Oid = 700;
 constexpr Oid kFloat8Oid = 701;
-
-std::string FirstLine(const char* text) {
-  std::string line = text ? text : "";
-  line = line.substr(0, line.find('\n'));
-  while (!line.empty() && (line.back() == ' ' || line.back() == '\r')) line.pop_back();
-  return line;
-}
-
-StatusCode CodeForSqlState(std::string_view state) {
-  if (state == "23505") return StatusCode::kAlreadyExists;
-  if (state.starts_with("23")) return StatusCode::kFailedPrecondition;
-  if (state == "40001" || state == "40P01") return StatusCode::kAborted;
-  if (state.starts_with("08") || state.starts_with("53") || state.starts_with("57")) {
-    return StatusCode::kUnavailable;
-  }
-  if (state == "42501" || state.starts_with("28")) return StatusCode::kPermissionDenied;
-  return StatusCode::kInternal;
-}
 
 std::string DoubleText(double v) {
   if (std::isnan(v)) return "NaN";
@@ -69,57 +53,14 @@ std::string ToPostgresPlaceholders(std::string_view sql) {
 }
 
 Result<std::unique_ptr<Database>> PostgresDatabase::Open(const DatabaseOptions& options) {
-  char* parse_error = nullptr;
-  PQconninfoOption* parsed = PQconninfoParse(options.uri.c_str(), &parse_error);
-  if (parsed == nullptr) {
-    std::string message = FirstLine(parse_error);
-    PQfreemem(parse_error);
-    return Status::InvalidArgument("metadata database URI is malformed: " + message);
-  }
-  bool has_password = false;
-  for (PQconninfoOption* o = parsed; o->keyword != nullptr; ++o) {
-    if (std::string_view(o->keyword) == "password" && o->val != nullptr && *o->val != '\0') {
-      has_password = true;
-    }
-  }
-  PQconninfoFree(parsed);
-  if (has_password) {
-    return Status::InvalidArgument(
-        "metadata database URI contains a password; remove it and set metadata.password to "
-        "env:NAME or file:PATH");
-  }
-
-  std::string timeout = std::to_string(options.connect_timeout_s);
-  // Order matters: values after "dbname" override what the URI says, values before it don't.
-  std::vector<const char*> keys = {"connect_timeout", "dbname", "application_name",
-                                   "client_encoding"};
-  std::vector<const char*> values = {timeout.c_str(), options.uri.c_str(), "tarn", "UTF8"};
-  if (!options.password.empty()) {
-    keys.push_back("password");
-    values.push_back(options.password.Reveal().c_str());
-  }
-  keys.push_back(nullptr);
-  values.push_back(nullptr);
-  PGconn* conn = PQconnectdbParams(keys.data(), values.data(), /*expand_dbname=*/1);
-  if (conn == nullptr) return Status::Internal("libpq could not allocate a connection");
-  if (PQstatus(conn) != CONNECTION_OK) {
-    std::string message = FirstLine(PQerrorMessage(conn));
-    bool refused = message.find("authentication failed") != std::string::npos ||
-                   message.find("no password supplied") != std::string::npos ||
-                   (message.find("role \"") != std::string::npos &&
-                    message.find("does not exist") != std::string::npos) ||
-                   PQconnectionNeedsPassword(conn);
-    bool missing = message.find("database \"") != std::string::npos &&
-                   message.find("does not exist") != std::string::npos;
-    PQfinish(conn);
-    std::string text = "cannot connect to metadata database '" + options.uri + "': " + message;
-    if (refused) return Status::PermissionDenied(text);
-    if (missing) return Status::NotFound(text);
-    return Status::Unavailable(text);
-  }
-  // Keep notices (e.g. "relation already exists, skipping") out of the user's terminal.
-  PQsetNoticeProcessor(
-      conn, [](void*, const char*) {}, nullptr);
+  const std::string cannot = "cannot connect to metadata database '" + options.uri + "'";
+  TARN_ASSIGN_OR_RETURN(
+      PGconn * conn,
+      ConnectPostgres(options.uri, options.password, options.connect_timeout_s,
+                      {"metadata database URI is malformed",
+                       "metadata database URI contains a password; remove it and set "
+                       "metadata.password to env:NAME or file:PATH",
+                       cannot, cannot, cannot}));
   return std::unique_ptr<Database>(new PostgresDatabase(conn, options.uri));
 }
 
@@ -159,8 +100,9 @@ Result<QueryResult> PostgresDatabase::Execute(std::string_view sql,
     StatusCode code = state ? CodeForSqlState(state)
                             : (PQstatus(conn_) == CONNECTION_BAD ? StatusCode::kUnavailable
                                                                  : StatusCode::kInternal);
-    std::string message = FirstLine(res ? PQresultErrorMessage(res) : PQerrorMessage(conn_));
-    if (message.empty()) message = FirstLine(PQerrorMessage(conn_));
+    std::string message =
+        PostgresFirstLine(res ? PQresultErrorMessage(res) : PQerrorMessage(conn_));
+    if (message.empty()) message = PostgresFirstLine(PQerrorMessage(conn_));
     return Status(code, "metadata database '" + description() + "': " + message +
                             " (in: " + SqlSnippet(sql) + ")");
   }

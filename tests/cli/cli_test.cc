@@ -145,12 +145,6 @@ TEST_F(CliTest, BadLogLevelIsAUsageError) {
             "tarn: error: log level 'loud' is not one of trace, debug, info, warn, error, off\n");
 }
 
-}  // namespace
-}  // namespace tarn::testing
-
-namespace tarn::testing {
-namespace {
-
 class FileCommandsTest : public CliTest {};
 
 TEST_F(FileCommandsTest, ConvertCsvToParquetThatDuckDbReads) {
@@ -258,12 +252,6 @@ TEST_F(FileCommandsTest, ParquetRoundTripsThroughCsvAndJsonLines) {
   EXPECT_EQ(csv, "id,x,t\n1,0.1,2024-02-29\n2,-0,\n");
 }
 
-}  // namespace
-}  // namespace tarn::testing
-
-namespace tarn::testing {
-namespace {
-
 class TableCommandsTest : public CliTest {
  protected:
   void SetUp() override { ASSERT_EQ(Tarn({"init"}).exit_code, 0); }
@@ -356,12 +344,6 @@ TEST_F(TableCommandsTest, CreateAppendScanShowAndHistory) {
   EXPECT_EQ(left, 0u);
   EXPECT_EQ(Tarn({"namespace", "drop", "sales"}).exit_code, 0);
 }
-
-}  // namespace
-}  // namespace tarn::testing
-
-namespace tarn::testing {
-namespace {
 
 // tarn source test|tables|describe on a SQLite source (the PostgreSQL side is in
 // connect_postgres_test).

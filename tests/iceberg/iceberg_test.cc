@@ -370,12 +370,6 @@ TEST_F(IcebergTableTest, CatalogRowsAreWhatOtherEnginesRead) {
   EXPECT_TRUE(namespaces.empty());
 }
 
-}  // namespace
-}  // namespace tarn::testing
-
-namespace tarn::testing {
-namespace {
-
 TEST_F(IcebergTableTest, DeletesAreMergedOnReadByTarnAndIcebird) {
   TableIdentifier id{"sales", "deletes"};
   TARN_ASSERT_OK_AND_ASSIGN(PartitionSpec spec, iceberg::ParsePartitionSpec("day(ts)", schema_));
@@ -606,12 +600,6 @@ TEST_F(IcebergTableTest, EqualityDeletesFromOtherWritersApply) {
   EXPECT_EQ(ScanText(*table).size(), expected + 1);
 }
 
-}  // namespace
-}  // namespace tarn::testing
-
-namespace tarn::testing {
-namespace {
-
 TEST_F(IcebergTableTest, ExpiringSnapshotsRemovesWhatOnlyTheyReached) {
   TableIdentifier id{"sales", "expire"};
   TARN_ASSERT_OK_AND_ASSIGN(auto table, Table::Create(*catalog_, *base_, id, schema_, {}));
@@ -672,12 +660,6 @@ TEST_F(IcebergTableTest, OrphanRemovalTakesOnlyUnreferencedOldFiles) {
   EXPECT_EQ(check["problems"], nlohmann::json::array()) << check.dump();
 }
 
-}  // namespace
-}  // namespace tarn::testing
-
-namespace tarn::testing {
-namespace {
-
 TEST_F(IcebergTableTest, CompactionBinPacksAndDropsDeletedRows) {
   TableIdentifier id{"sales", "compact"};
   TARN_ASSERT_OK_AND_ASSIGN(PartitionSpec spec, iceberg::ParsePartitionSpec("day(ts)", schema_));
@@ -721,12 +703,6 @@ TEST_F(IcebergTableTest, CompactionBinPacksAndDropsDeletedRows) {
   EXPECT_EQ(parquet, 2u);
   EXPECT_EQ(ScanText(*table), rows);
 }
-
-}  // namespace
-}  // namespace tarn::testing
-
-namespace tarn::testing {
-namespace {
 
 TEST_F(IcebergTableTest, SchemaEvolutionKeepsOldFilesReadable) {
   TableIdentifier id{"sales", "evolve"};
@@ -776,12 +752,6 @@ TEST_F(IcebergTableTest, SchemaEvolutionKeepsOldFilesReadable) {
   EXPECT_THAT(table->UpdateSchema({{Change::kDrop, "nope", "", {}}}),
               StatusIs(StatusCode::kNotFound));
 }
-
-}  // namespace
-}  // namespace tarn::testing
-
-namespace tarn::testing {
-namespace {
 
 // Deletes by explicit (file, position), as the erasure of indexed subjects will ask.
 TEST_F(IcebergTableTest, DeletesByPositionTakeExactlyThoseRows) {

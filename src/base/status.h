@@ -100,11 +100,14 @@ class [[nodiscard]] Result {
   Result(Status status) : status_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     if (status_.ok()) status_ = Status::Internal("Result constructed from an OK Status");
   }
-  Result(T value) : value_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  // In place, so that a Result<std::optional<X>> made from std::nullopt holds an empty value.
+  Result(T value)
+      : value_(std::in_place, std::move(value)) {}  // NOLINT(google-explicit-constructor)
   template <typename U, typename = std::enable_if_t<std::is_convertible_v<U&&, T> &&
                                                     !std::is_same_v<std::decay_t<U>, Status> &&
                                                     !std::is_same_v<std::decay_t<U>, T>>>
-  Result(U&& value) : value_(std::forward<U>(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(U&& value)  // NOLINT(google-explicit-constructor)
+      : value_(std::in_place, std::forward<U>(value)) {}
 
   bool ok() const { return value_.has_value(); }
   const Status& status() const& { return status_; }

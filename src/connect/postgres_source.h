@@ -16,6 +16,11 @@ class PostgresSource final : public Source {
   Result<SourceInfo> Probe() override;
   Result<std::vector<SourceTableName>> ListTables(const std::string& schema) override;
   Result<SourceTable> Describe(const std::string& table) override;
+  // COPY (SELECT ...) TO STDOUT (FORMAT binary), decoded as it streams.
+  Result<std::unique_ptr<BatchReader>> Extract(const ExtractRequest& request) override;
+  Result<std::optional<std::pair<int64_t, int64_t>>> Bounds(
+      const std::string& table, const ExtractRange& column,
+      const std::vector<ExtractRange>& ranges) override;
 
   // The lake type for a column of type `type_name` (pg_type.typname; a domain's base type),
   // type modifier `typmod`, pg_type.typtype `kind` and typcategory `category`; nullopt with a

@@ -1,5 +1,6 @@
 #include "connect/source.h"
 
+#include "columnar/value_text.h"
 #include "connect/postgres_source.h"
 #include "connect/sqlite_source.h"
 
@@ -13,6 +14,81 @@ Result<std::unique_ptr<Source>> Source::Open(const SourceConfig& config) {
       return SqliteSource::Open(config);
   }
   return Status::InvalidArgument("source '" + config.name + "' has an unknown kind");
+}
+
+bool IsOrderable(const DataType& type) {
+  switch (type.id) {
+    case TypeId::kInt:
+    case TypeId::kLong:
+    case TypeId::kDate:
+    case TypeId::kTimestamp:
+    case TypeId::kTimestampTz:
+      return true;
+    default:
+      return false;
+  }
+}
+
+Result<int64_t> ParseOrderable(const DataType& type, std::string_view text) {
+  if (!IsOrderable(type)) {
+    return Status::InvalidArgument("a " + type.ToString() +
+                                   " column cannot bound a window or a range; use an integer, "
+                                   "date or timestamp column");
+  }
+  Column column(type.id == TypeId::kInt ? MakeType(TypeId::kLong) : type);
+  TARN_RETURN_IF_ERROR(AppendText(text, column.type(), &column));
+  return type.id == TypeId::kDate ? column.GetInt32(0) : column.GetInt64(0);
+}
+
+std::string FormatOrderable(const DataType& type, int64_t value) {
+  if (type.id == TypeId::kInt || type.id == TypeId::kLong) return std::to_string(value);
+  Column column(type);
+  if (type.id == TypeId::kDate) {
+    column.AppendInt32(static_cast<int32_t>(value));
+  } else {
+    column.AppendInt64(value);
+  }
+  std::string text;
+  FormatValue(column, 0, &text);
+  // SQLite compares text: '2026-11-21 10:00:00' is how it is usually stored.
+  if (size_t t = text.find('T'); t != std::string::npos) text[t] = ' ';
+  if (!text.empty() && text.back() == 'Z') text.replace(text.size() - 1, 1, "+00:00");
+  return text;
+}
+
+Result<std::string> RangeCondition(const std::vector<ExtractRange>& ranges) {
+  std::string where;
+  for (const ExtractRange& range : ranges) {
+    if (!IsOrderable(range.type)) {
+      return Status::InvalidArgument("column '" + range.column + "' is " + range.type.ToString() +
+                                     ", which cannot bound a range; use an integer, date or "
+                                     "timestamp column");
+    }
+    TARN_ASSIGN_OR_RETURN(std::string column, QuoteIdentifier(range.column));
+    auto literal = [&](int64_t value) {
+      std::string text = FormatOrderable(range.type, value);
+      return range.type.id == TypeId::kInt || range.type.id == TypeId::kLong ? text
+                                                                             : "'" + text + "'";
+    };
+    std::string condition;
+    if (range.lower) condition = column + " >= " + literal(*range.lower);
+    if (range.upper) {
+      condition += (condition.empty() ? "" : " AND ") + column + " < " + literal(*range.upper);
+    }
+    if (range.with_nulls) {
+      condition = condition.empty() ? "" : "(" + condition + ") OR " + column + " IS NULL";
+    }
+    if (condition.empty()) continue;
+    where += (where.empty() ? " WHERE (" : " AND (") + condition + ")";
+  }
+  return where;
+}
+
+Result<std::string> QuotedTableName(const std::string& table, const std::string& default_schema) {
+  TARN_ASSIGN_OR_RETURN(SourceTableName name, ParseSourceTableName(table, default_schema));
+  TARN_ASSIGN_OR_RETURN(std::string schema, QuoteIdentifier(name.schema));
+  TARN_ASSIGN_OR_RETURN(std::string relation, QuoteIdentifier(name.name));
+  return schema + "." + relation;
 }
 
 Result<SourceTableName> ParseSourceTableName(const std::string& text,

@@ -19,6 +19,7 @@
 
 #include "base/secret.h"
 #include "base/status.h"
+#include "columnar/column_batch.h"
 #include "columnar/types.h"
 
 namespace tarn {
@@ -64,6 +65,7 @@ struct SourceColumn {
   bool nullable = true;
   std::optional<DataType> lake_type;  // nullopt: not mapped (see unmapped_reason)
   std::string unmapped_reason;
+  std::string read_as;  // how Extract reads it; source-specific, set by Describe
 };
 
 struct SourceTable {
@@ -73,6 +75,52 @@ struct SourceTable {
   std::optional<int64_t> row_estimate;  // the planner's estimate; nullopt when unknown
   bool can_select = false;              // the connected user may read it
 };
+
+// A half-open range of an orderable column (integer, date or timestamp): lower <= column <
+// upper, in the column's units (the value itself; days or microseconds since 1970-01-01 UTC).
+// An absent end is open; `with_nulls` also takes the rows where the column is NULL.
+struct ExtractRange {
+  std::string column;
+  DataType type;
+  std::optional<int64_t> lower;
+  std::optional<int64_t> upper;
+  bool with_nulls = false;
+};
+
+struct ExtractRequest {
+  std::string table;                  // as Describe takes it
+  std::vector<SourceColumn> columns;  // from Describe, each mapped; read in this order
+  std::vector<ExtractRange> ranges;   // all must hold
+  size_t batch_rows = size_t{64} * 1024;
+};
+
+// Rows of an extraction, a batch at a time. Owns the source connection's attention until the
+// end (or destruction, which cancels the read).
+class BatchReader {
+ public:
+  virtual ~BatchReader() = default;
+  // Replaces `batch`'s rows with up to the request's batch_rows next rows; false at the end.
+  // kInvalidArgument names the column and value that cannot become its lake type.
+  virtual Result<bool> Next(ColumnBatch* batch) = 0;
+  // Bytes received from the source so far (for progress).
+  int64_t bytes_read() const { return bytes_read_; }
+
+ protected:
+  int64_t bytes_read_ = 0;
+};
+
+// The column's units for `value` of an orderable type, and back to the SQL literal both
+// PostgreSQL and SQLite read: 42, '2026-11-21', '2026-11-21 10:04:05.000123'.
+// kInvalidArgument when `type` is not integer, date or timestamp, or `text` does not parse.
+Result<int64_t> ParseOrderable(const DataType& type, std::string_view text);
+std::string FormatOrderable(const DataType& type, int64_t value);
+bool IsOrderable(const DataType& type);
+
+// " WHERE ..." selecting the rows of `ranges` (empty when there are none), for statements
+// both PostgreSQL and SQLite read; identifiers quoted, values formatted by FormatOrderable.
+Result<std::string> RangeCondition(const std::vector<ExtractRange>& ranges);
+// `table` ("name" or "schema.name") quoted for a FROM clause.
+Result<std::string> QuotedTableName(const std::string& table, const std::string& default_schema);
 
 class Source {
  public:
@@ -89,6 +137,14 @@ class Source {
   // Columns with their lake types, primary key, row estimate and privilege. `table` is "name"
   // (the default schema: public, or main) or "schema.name". kNotFound when absent.
   virtual Result<SourceTable> Describe(const std::string& table) = 0;
+  // Streams the request's rows as batches of a schema with one optional field per column
+  // (ids 1..N). kInvalidArgument for an unmapped column.
+  virtual Result<std::unique_ptr<BatchReader>> Extract(const ExtractRequest& request) = 0;
+  // The smallest and largest value of `column` over the rows the ranges select, in its units;
+  // nullopt when there are none (or all are NULL).
+  virtual Result<std::optional<std::pair<int64_t, int64_t>>> Bounds(
+      const std::string& table, const ExtractRange& column,
+      const std::vector<ExtractRange>& ranges) = 0;
 
  protected:
   explicit Source(SourceConfig config) : config_(std::move(config)) {}

@@ -6,6 +6,8 @@
 #include <chrono>
 #include <filesystem>
 
+#include "columnar/value_text.h"
+
 namespace tarn {
 namespace {
 
@@ -195,6 +197,150 @@ Result<SourceTable> SqliteSource::Describe(const std::string& text) {
                         Query(db_, what, "SELECT count(*) FROM main." + quoted));
   table.row_estimate = std::atoll(count[0][0].value_or("0").c_str());
   return table;
+}
+
+namespace {
+
+class SqliteBatchReader final : public BatchReader {
+ public:
+  SqliteBatchReader(sqlite3* db, sqlite3_stmt* stmt, std::string source, ExtractRequest request)
+      : db_(db), stmt_(stmt), source_(std::move(source)), request_(std::move(request)) {}
+  ~SqliteBatchReader() override { sqlite3_finalize(stmt_); }
+
+  Result<bool> Next(ColumnBatch* batch) override {
+    for (size_t c = 0; c < batch->num_columns(); ++c) batch->column(c).Clear();
+    while (!done_ && batch->num_rows() < request_.batch_rows) {
+      const int rc = sqlite3_step(stmt_);
+      if (rc == SQLITE_DONE) {
+        done_ = true;
+        break;
+      }
+      if (rc != SQLITE_ROW) {
+        done_ = true;
+        return Error(db_, "reading " + request_.table + " from " + source_);
+      }
+      const size_t row = batch->num_rows();
+      for (size_t c = 0; c < request_.columns.size(); ++c) {
+        Status status = Append(static_cast<int>(c), &batch->column(c));
+        if (!status.ok()) {
+          for (size_t k = 0; k <= c; ++k) batch->column(k).Truncate(row);
+          return status;
+        }
+      }
+      ++rows_;
+    }
+    return batch->num_rows() > 0;
+  }
+
+ private:
+  Status Append(int c, Column* column) {
+    const int kind = sqlite3_column_type(stmt_, c);
+    if (kind == SQLITE_NULL) {
+      column->AppendNull();
+      return Status::OK();
+    }
+    const DataType& type = column->type();
+    // Numbers count as 8 bytes: asking SQLite for their size would format them as text.
+    bytes_read_ += kind == SQLITE_TEXT || kind == SQLITE_BLOB ? sqlite3_column_bytes(stmt_, c) : 8;
+    switch (type.id) {
+      case TypeId::kLong:
+        if (kind == SQLITE_INTEGER) {
+          column->AppendInt64(sqlite3_column_int64(stmt_, c));
+          return Status::OK();
+        }
+        break;
+      case TypeId::kDouble:
+        if (kind == SQLITE_INTEGER || kind == SQLITE_FLOAT) {
+          column->AppendDouble(sqlite3_column_double(stmt_, c));
+          return Status::OK();
+        }
+        break;
+      case TypeId::kBoolean:
+        if (kind == SQLITE_INTEGER) {
+          column->AppendBool(sqlite3_column_int64(stmt_, c) != 0);
+          return Status::OK();
+        }
+        break;
+      case TypeId::kString:
+      case TypeId::kBinary: {
+        const void* data =
+            kind == SQLITE_BLOB ? sqlite3_column_blob(stmt_, c) : sqlite3_column_text(stmt_, c);
+        column->AppendBytes(std::string_view(static_cast<const char*>(data),
+                                             static_cast<size_t>(sqlite3_column_bytes(stmt_, c))));
+        return Status::OK();
+      }
+      default:
+        break;
+    }
+    // Everything else (dates and timestamps as text, decimals, a number stored as text) goes
+    // through the text form, which checks it.
+    const char* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, c));
+    std::string_view value(text, static_cast<size_t>(sqlite3_column_bytes(stmt_, c)));
+    Status status = AppendText(value, type, column);
+    if (!status.ok()) {
+      return Status::InvalidArgument("column '" + request_.columns[c].name + "' of " +
+                                     request_.table + " in " + source_ + ", row " +
+                                     std::to_string(rows_ + 1) + ": " + status.message());
+    }
+    return Status::OK();
+  }
+
+  sqlite3* db_;
+  sqlite3_stmt* stmt_;
+  std::string source_;
+  ExtractRequest request_;
+  int64_t rows_ = 0;
+  bool done_ = false;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<BatchReader>> SqliteSource::Extract(const ExtractRequest& request) {
+  if (request.columns.empty()) return Status::InvalidArgument("an extraction needs columns");
+  std::string select;
+  for (const SourceColumn& column : request.columns) {
+    if (!column.lake_type) {
+      return Status::InvalidArgument("column '" + column.name + "' (" + column.source_type +
+                                     ") has no lake type: " + column.unmapped_reason);
+    }
+    TARN_ASSIGN_OR_RETURN(std::string q, QuoteIdentifier(column.name));
+    select += (select.empty() ? "" : ", ") + q;
+  }
+  TARN_ASSIGN_OR_RETURN(std::string from, QuotedTableName(request.table, "main"));
+  TARN_ASSIGN_OR_RETURN(std::string where, RangeCondition(request.ranges));
+  const std::string sql = "SELECT " + select + " FROM " + from + where;
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
+    sqlite3_finalize(stmt);
+    const std::string what = "reading " + request.table + " from source '" + config_.name + "'";
+    if (std::string_view(sqlite3_errmsg(db_)).starts_with("no such")) {
+      return Status::NotFound(what + ": " + sqlite3_errmsg(db_));
+    }
+    return Error(db_, what);
+  }
+  return std::unique_ptr<BatchReader>(
+      new SqliteBatchReader(db_, stmt, "source '" + config_.name + "'", request));
+}
+
+Result<std::optional<std::pair<int64_t, int64_t>>> SqliteSource::Bounds(
+    const std::string& table, const ExtractRange& column, const std::vector<ExtractRange>& ranges) {
+  if (!IsOrderable(column.type)) {
+    return Status::InvalidArgument("column '" + column.column + "' is " + column.type.ToString() +
+                                   ", which cannot be split into ranges; use an integer, date or "
+                                   "timestamp column");
+  }
+  TARN_ASSIGN_OR_RETURN(std::string q, QuoteIdentifier(column.column));
+  TARN_ASSIGN_OR_RETURN(std::string from, QuotedTableName(table, "main"));
+  TARN_ASSIGN_OR_RETURN(std::string where, RangeCondition(ranges));
+  const std::string what = "finding the bounds of " + column.column + " in " + table +
+                           " of source '" + config_.name + "'";
+  TARN_ASSIGN_OR_RETURN(
+      std::vector<Row> rows,
+      Query(db_, what, "SELECT min(" + q + "), max(" + q + ") FROM " + from + where));
+  if (rows.empty() || !rows[0][0] || !rows[0][1]) return std::nullopt;
+  TARN_ASSIGN_OR_RETURN(int64_t low, ParseOrderable(column.type, *rows[0][0]));
+  TARN_ASSIGN_OR_RETURN(int64_t high, ParseOrderable(column.type, *rows[0][1]));
+  return std::make_pair(low, high);
 }
 
 }  // namespace tarn

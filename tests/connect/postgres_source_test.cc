@@ -1,10 +1,12 @@
 // PostgreSQL sources on a real cluster this binary starts on loopback: every common type mapped
-// (or refused with the reason), keys, privileges, names that need quoting, and the errors a user
-// sees for an unreachable server, a missing database or table, and a password in the URI.
+// (or refused with the reason) and extracted exactly through binary COPY, ranges with their
+// boundaries and NULLs, keys, privileges, names that need quoting, and the errors a user sees
+// for an unreachable server, a missing database or table, and a password in the URI.
 #include "connect/postgres_source.h"
 
 #include <atomic>
 
+#include "extract_rows.h"
 #include "postgres_server.h"
 #include "server_environment.h"
 #include "status_matchers.h"
@@ -85,6 +87,102 @@ TEST_F(PostgresSourceTest, EveryCommonTypeMapsToALakeType) {
   EXPECT_EQ(t.row_estimate, 0);
 }
 
+TEST_F(PostgresSourceTest, EveryMappedTypeIsExtractedExactly) {
+  TARN_ASSERT_OK(
+      Sql("CREATE TYPE mood AS ENUM ('sad', 'ok'); CREATE DOMAIN money2 AS numeric(10,2);"
+          "CREATE TABLE everything (id bigint PRIMARY KEY, i2 smallint, i4 integer, "
+          "n numeric(12,2), nn numeric, n38 numeric(38,0), r real, d double precision, "
+          "b boolean, t text, v varchar(20), c char(3), by bytea, dt date, tm time, "
+          "ts timestamp, tstz timestamptz, u uuid, j json, jb jsonb, m mood, arr text[], "
+          "dm money2, o oid);"
+          "INSERT INTO everything VALUES (1, -32768, 2147483647, -1234567890.12, "
+          "0.000000000000000001, 99999999999999999999999999999999999999, 1.5, -2.25e-300, true, "
+          "'héllo\n\"q\"', 'v', 'ab', '\\x00ff10', '1969-07-20', '23:59:59.999999', "
+          "'1999-12-31 23:59:59.000001', '2026-11-21 10:04:05.5+02', "
+          "'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '{\"k\": [1, 2]}', '{\"k\": [1, 2]}', 'ok', "
+          "ARRAY['x', NULL, 'q\"uote'], 12.34, 4000000000);"
+          "INSERT INTO everything (id, nn, n) VALUES (2, 12345.6789012345678901235, 0.5), "
+          "(3, -0.0000000000000000005, 7), (4, 10000, 0);"));
+  TARN_ASSERT_OK_AND_ASSIGN(auto source, Source::Open(config_));
+  TARN_ASSERT_OK_AND_ASSIGN(ExtractRequest request, RequestFor(*source, "everything"));
+  request.batch_rows = 3;  // two batches
+  TARN_ASSERT_OK_AND_ASSIGN(std::vector<std::string> rows, ReadAll(*source, request));
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[0],
+            "1|-32768|2147483647|-1234567890.12|0.000000000000000001|"
+            "99999999999999999999999999999999999999|1.5|-2.25e-300|true|héllo\n\"q\"|v|ab |00ff10|"
+            "1969-07-20|23:59:59.999999|1999-12-31T23:59:59.000001|2026-11-21T08:04:05.500000Z|"
+            "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11|{\"k\": [1, 2]}|{\"k\": [1, 2]}|ok|"
+            "[\"x\",null,\"q\\\"uote\"]|12.34|4000000000");
+  // Unconstrained numerics become decimal(38,18), rounding half away from zero.
+  EXPECT_EQ(rows[1], "2|-|-|0.50|12345.678901234567890124|-|-|-|-|-|-|-|-|-|-|-|-|-|-|-|-|-|-|-");
+  EXPECT_EQ(rows[2], "3|-|-|7.00|-0.000000000000000001|-|-|-|-|-|-|-|-|-|-|-|-|-|-|-|-|-|-|-");
+  EXPECT_EQ(rows[3], "4|-|-|0.00|10000.000000000000000000|-|-|-|-|-|-|-|-|-|-|-|-|-|-|-|-|-|-|-");
+
+  // A value too large for decimal(38,18) names the column and the value.
+  TARN_ASSERT_OK(Sql("INSERT INTO everything (id, nn) VALUES (5, 123456789012345678901.5)"));
+  EXPECT_THAT(ReadAll(*source, request),
+              StatusIs(StatusCode::kInvalidArgument,
+                       HasSubstr("column 'nn' of everything in source 'shop': value "
+                                 "123456789012345678901.5 does not fit decimal(38,18)")));
+  TARN_ASSERT_OK(Sql("UPDATE everything SET nn = 'NaN' WHERE id = 5"));
+  EXPECT_THAT(ReadAll(*source, request),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("NaN has no decimal value")));
+  TARN_ASSERT_OK(Sql("UPDATE everything SET nn = NULL, ts = 'infinity' WHERE id = 5"));
+  EXPECT_THAT(ReadAll(*source, request),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("column 'ts' of everything in "
+                                                               "source 'shop' holds infinity")));
+  // The connection is still good after an abandoned read.
+  TARN_ASSERT_OK(Sql("DELETE FROM everything WHERE id = 5"));
+  TARN_ASSERT_OK_AND_ASSIGN(rows, ReadAll(*source, request));
+  EXPECT_EQ(rows.size(), 4u);
+}
+
+TEST_F(PostgresSourceTest, RangesAreHalfOpenAndNullsGoToTheFirst) {
+  TARN_ASSERT_OK(
+      Sql("CREATE TABLE \"Events\" (\"Id\" int, \"at time\" timestamp, day date, "
+          "\"select\" bigint);"
+          "INSERT INTO \"Events\" VALUES (1, '2026-11-01 00:00:00', '2026-11-01', 10),"
+          "(2, '2026-11-01 23:59:59.999999', '2026-11-01', 20),"
+          "(3, '2026-11-02 00:00:00', '2026-11-02', NULL),"
+          "(4, '2026-11-02 12:00:00', '2026-11-02', 40), (5, NULL, NULL, 50);"));
+  TARN_ASSERT_OK_AND_ASSIGN(auto source, Source::Open(config_));
+  TARN_ASSERT_OK_AND_ASSIGN(ExtractRequest request,
+                            RequestFor(*source, "public.\"Events\"", {"Id"}));
+  const DataType ts = MakeType(TypeId::kTimestamp);
+  TARN_ASSERT_OK_AND_ASSIGN(int64_t nov1, ParseOrderable(ts, "2026-11-01"));
+  TARN_ASSERT_OK_AND_ASSIGN(int64_t nov2, ParseOrderable(ts, "2026-11-02T00:00:00"));
+  request.ranges = {{"at time", ts, nov1, nov2, false}};
+  EXPECT_THAT(ReadAll(*source, request), IsOkAndHolds(std::vector<std::string>{"1", "2"}));
+  request.ranges[0].lower = nov2;
+  request.ranges[0].upper = nov2 + int64_t{86400} * 1000000;
+  EXPECT_THAT(ReadAll(*source, request), IsOkAndHolds(std::vector<std::string>{"3", "4"}));
+  // Dates, and a partition range that also takes NULLs.
+  const DataType date = MakeType(TypeId::kDate);
+  TARN_ASSERT_OK_AND_ASSIGN(int64_t day2, ParseOrderable(date, "2026-11-02"));
+  request.ranges = {{"day", date, day2, std::nullopt, false},
+                    {"select", MakeType(TypeId::kLong), std::nullopt, 41, true}};
+  EXPECT_THAT(ReadAll(*source, request), IsOkAndHolds(std::vector<std::string>{"3", "4"}));
+  request.ranges[1] = {"select", MakeType(TypeId::kLong), 41, std::nullopt, false};
+  EXPECT_THAT(ReadAll(*source, request), IsOkAndHolds(std::vector<std::string>{}));
+
+  TARN_ASSERT_OK_AND_ASSIGN(auto bounds,
+                            source->Bounds("public.\"Events\"", {"select", MakeType(TypeId::kLong)},
+                                           {{"at time", ts, nov1, nov2, false}}));
+  EXPECT_EQ(bounds, std::make_pair(int64_t{10}, int64_t{20}));
+  TARN_ASSERT_OK_AND_ASSIGN(bounds, source->Bounds("public.\"Events\"", {"at time", ts}, {}));
+  EXPECT_EQ(bounds, std::make_pair(nov1, nov2 + int64_t{12} * 3600 * 1000000));
+  TARN_ASSERT_OK_AND_ASSIGN(bounds, source->Bounds("public.\"Events\"", {"day", date}, {}));
+  EXPECT_EQ(bounds, std::make_pair(day2 - 1, day2));
+  TARN_ASSERT_OK_AND_ASSIGN(
+      bounds, source->Bounds("public.\"Events\"", {"Id", MakeType(TypeId::kInt)},
+                             {{"Id", MakeType(TypeId::kInt), 100, std::nullopt, false}}));
+  EXPECT_EQ(bounds, std::nullopt);
+  EXPECT_THAT(source->Extract({"public.absent", request.columns, {}}),
+              StatusIs(StatusCode::kNotFound, HasSubstr("reading public.absent from source "
+                                                        "'shop'")));
+}
+
 TEST_F(PostgresSourceTest, NamesThatNeedQuotingAndKeysInOrder) {
   TARN_ASSERT_OK(Sql(
       "CREATE SCHEMA \"Sales Dept\";"
@@ -101,6 +199,13 @@ TEST_F(PostgresSourceTest, NamesThatNeedQuotingAndKeysInOrder) {
   EXPECT_EQ(hostile.columns.size(), 1u);
   TARN_ASSERT_OK_AND_ASSIGN(SourceTable keep, source->Describe("keep"));
   EXPECT_EQ(keep.row_estimate, 50);
+  TARN_ASSERT_OK_AND_ASSIGN(ExtractRequest request,
+                            RequestFor(*source, "\"Sales Dept\".\"Order\""));
+  TARN_ASSERT_OK(Sql("INSERT INTO \"Sales Dept\".\"Order\" VALUES (1, 2, 'g')"));
+  EXPECT_THAT(ReadAll(*source, request), IsOkAndHolds(std::vector<std::string>{"1|2|g"}));
+  TARN_ASSERT_OK_AND_ASSIGN(request, RequestFor(*source, "\"x\"\"; DROP TABLE public.keep; --\""));
+  EXPECT_THAT(ReadAll(*source, request), IsOkAndHolds(std::vector<std::string>{}));
+  TARN_ASSERT_OK_AND_ASSIGN(keep, source->Describe("keep"));
   EXPECT_THAT(source->Describe("public.absent"),
               StatusIs(StatusCode::kNotFound, "source 'shop' has no table public.absent"));
   // Lower-case unquoted names are not folded: "Order" is not order.

@@ -6,6 +6,7 @@
 
 #include <fstream>
 
+#include "extract_rows.h"
 #include "status_matchers.h"
 #include "subprocess.h"
 
@@ -88,6 +89,54 @@ TEST_F(SqliteSourceTest, HostileNamesAreIdentifiersNotSql) {
               StatusIs(StatusCode::kNotFound,
                        "source 'bank' has no table 'deposits; DROP TABLE "
                        "deposits'"));
+}
+
+TEST_F(SqliteSourceTest, ExtractsRangesByTheirTextForms) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(config_.path.c_str(), &db), SQLITE_OK);
+  const char* sql =
+      "DELETE FROM deposits;"
+      "INSERT INTO deposits VALUES (1, 7, 10.5, '2026-11-01', '2026-11-01 00:00:00', 'a', 1, "
+      "0.5, x'00ff', '123.456', NULL, NULL),"
+      "(2, 8, '20.25', '2026-11-01', '2026-11-01 23:59:59.5', NULL, 0, 2, NULL, 1, NULL, NULL),"
+      "(3, 9, NULL, '2026-11-02', '2026-11-02 00:00:00', 'c', NULL, NULL, NULL, NULL, NULL, "
+      "NULL);";
+  char* error = nullptr;
+  ASSERT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, &error), SQLITE_OK) << error;
+  TARN_ASSERT_OK_AND_ASSIGN(auto source, Source::Open(config_));
+  TARN_ASSERT_OK_AND_ASSIGN(ExtractRequest request, RequestFor(*source, "deposits"));
+  request.batch_rows = 2;
+  EXPECT_THAT(ReadAll(*source, request),
+              IsOkAndHolds(std::vector<std::string>{
+                  "1|7|10.50|2026-11-01|2026-11-01T00:00:00|a|true|0.5|00ff|"
+                  "123.456000000000000000",
+                  "2|8|20.25|2026-11-01|2026-11-01T23:59:59.500000|-|false|2|-|"
+                  "1.000000000000000000",
+                  "3|9|-|2026-11-02|2026-11-02T00:00:00|c|-|-|-|-"}));
+  const DataType ts = MakeType(TypeId::kTimestamp);
+  TARN_ASSERT_OK_AND_ASSIGN(int64_t nov1, ParseOrderable(ts, "2026-11-01"));
+  TARN_ASSERT_OK_AND_ASSIGN(int64_t nov2, ParseOrderable(ts, "2026-11-02"));
+  request.columns.resize(1);
+  request.ranges = {{"at", ts, nov1, nov2, false}};
+  EXPECT_THAT(ReadAll(*source, request), IsOkAndHolds(std::vector<std::string>{"1", "2"}));
+  request.ranges = {{"at", ts, nov2, std::nullopt, false}};
+  EXPECT_THAT(ReadAll(*source, request), IsOkAndHolds(std::vector<std::string>{"3"}));
+  EXPECT_THAT(source->Bounds("deposits", {"opened", MakeType(TypeId::kDate)}, {}),
+              IsOkAndHolds(std::make_optional(std::make_pair(int64_t{20758}, int64_t{20759}))));
+
+  // A value that is not its column's type names the column and the row.
+  ASSERT_EQ(sqlite3_exec(db, "UPDATE deposits SET opened = 'soon' WHERE id = 2", nullptr, nullptr,
+                         &error),
+            SQLITE_OK)
+      << error;
+  sqlite3_close(db);
+  TARN_ASSERT_OK_AND_ASSIGN(request, RequestFor(*source, "deposits", {"id", "opened"}));
+  EXPECT_THAT(ReadAll(*source, request),
+              StatusIs(StatusCode::kInvalidArgument,
+                       HasSubstr("column 'opened' of deposits in source 'bank', row 2: cannot "
+                                 "read 'soon' as date")));
+  EXPECT_THAT(source->Extract({"absent", request.columns, {}}),
+              StatusIs(StatusCode::kNotFound, HasSubstr("no such table: main.absent")));
 }
 
 TEST(SourceNamesTest, QuotingAndParsing) {

@@ -1,5 +1,6 @@
 // gMock matchers for Status and Result<T>: EXPECT_THAT(s, IsOk()),
-// EXPECT_THAT(r, StatusIs(StatusCode::kNotFound, HasSubstr("x.parquet"))).
+// EXPECT_THAT(r, StatusIs(StatusCode::kNotFound, HasSubstr("x.parquet"))),
+// EXPECT_THAT(r, IsOkAndHolds(42)).
 #pragma once
 
 #include <gmock/gmock.h>
@@ -33,6 +34,14 @@ MATCHER_P2(StatusIs, code, message_matcher, "has code " + std::string(StatusCode
   *result_listener << "status is " << status.ToString();
   return status.code() == code &&
          ::testing::ExplainMatchResult(message_matcher, status.message(), result_listener);
+}
+
+MATCHER_P(IsOkAndHolds, value_matcher, "is OK and holds a value that matches") {
+  if (!arg.ok()) {
+    *result_listener << "status is " << arg.status().ToString();
+    return false;
+  }
+  return ::testing::ExplainMatchResult(value_matcher, *arg, result_listener);
 }
 
 }  // namespace tarn::testing

@@ -166,19 +166,25 @@ TEST_F(PostgresSourceTest, RangesAreHalfOpenAndNullsGoToTheFirst) {
   request.ranges[1] = {"select", MakeType(TypeId::kLong), 41, std::nullopt, false};
   EXPECT_THAT(ReadAll(*source, request), IsOkAndHolds(std::vector<std::string>{}));
 
-  TARN_ASSERT_OK_AND_ASSIGN(auto bounds,
-                            source->Bounds("public.\"Events\"", {"select", MakeType(TypeId::kLong)},
-                                           {{"at time", ts, nov1, nov2, false}}));
+  TARN_ASSERT_OK_AND_ASSIGN(auto bounds, source->Bounds("public.\"Events\"",
+                                                        {"select", MakeType(TypeId::kLong),
+                                                         std::nullopt, std::nullopt, false},
+                                                        {{"at time", ts, nov1, nov2, false}}));
   EXPECT_EQ(bounds, std::make_pair(int64_t{10}, int64_t{20}));
-  TARN_ASSERT_OK_AND_ASSIGN(bounds, source->Bounds("public.\"Events\"", {"at time", ts}, {}));
+  TARN_ASSERT_OK_AND_ASSIGN(
+      bounds,
+      source->Bounds("public.\"Events\"", {"at time", ts, std::nullopt, std::nullopt, false}, {}));
   EXPECT_EQ(bounds, std::make_pair(nov1, nov2 + int64_t{12} * 3600 * 1000000));
-  TARN_ASSERT_OK_AND_ASSIGN(bounds, source->Bounds("public.\"Events\"", {"day", date}, {}));
+  TARN_ASSERT_OK_AND_ASSIGN(
+      bounds,
+      source->Bounds("public.\"Events\"", {"day", date, std::nullopt, std::nullopt, false}, {}));
   EXPECT_EQ(bounds, std::make_pair(day2 - 1, day2));
   TARN_ASSERT_OK_AND_ASSIGN(
-      bounds, source->Bounds("public.\"Events\"", {"Id", MakeType(TypeId::kInt)},
+      bounds, source->Bounds("public.\"Events\"",
+                             {"Id", MakeType(TypeId::kInt), std::nullopt, std::nullopt, false},
                              {{"Id", MakeType(TypeId::kInt), 100, std::nullopt, false}}));
   EXPECT_EQ(bounds, std::nullopt);
-  EXPECT_THAT(source->Extract({"public.absent", request.columns, {}}),
+  EXPECT_THAT(source->Extract({"public.absent", request.columns, {}, 1024}),
               StatusIs(StatusCode::kNotFound, HasSubstr("reading public.absent from source "
                                                         "'shop'")));
 }

@@ -121,8 +121,10 @@ TEST_F(SqliteSourceTest, ExtractsRangesByTheirTextForms) {
   EXPECT_THAT(ReadAll(*source, request), IsOkAndHolds(std::vector<std::string>{"1", "2"}));
   request.ranges = {{"at", ts, nov2, std::nullopt, false}};
   EXPECT_THAT(ReadAll(*source, request), IsOkAndHolds(std::vector<std::string>{"3"}));
-  EXPECT_THAT(source->Bounds("deposits", {"opened", MakeType(TypeId::kDate)}, {}),
-              IsOkAndHolds(std::make_optional(std::make_pair(int64_t{20758}, int64_t{20759}))));
+  EXPECT_THAT(
+      source->Bounds("deposits",
+                     {"opened", MakeType(TypeId::kDate), std::nullopt, std::nullopt, false}, {}),
+      IsOkAndHolds(std::make_optional(std::make_pair(int64_t{20758}, int64_t{20759}))));
 
   // A value that is not its column's type names the column and the row.
   ASSERT_EQ(sqlite3_exec(db, "UPDATE deposits SET opened = 'soon' WHERE id = 2", nullptr, nullptr,
@@ -135,7 +137,7 @@ TEST_F(SqliteSourceTest, ExtractsRangesByTheirTextForms) {
               StatusIs(StatusCode::kInvalidArgument,
                        HasSubstr("column 'opened' of deposits in source 'bank', row 2: cannot "
                                  "read 'soon' as date")));
-  EXPECT_THAT(source->Extract({"absent", request.columns, {}}),
+  EXPECT_THAT(source->Extract({"absent", request.columns, {}, 1024}),
               StatusIs(StatusCode::kNotFound, HasSubstr("no such table: main.absent")));
 }
 

@@ -66,4 +66,43 @@ Result<int64_t> ParseHttpDate(std::string_view text) {
   return FromTm(&tm, 0, text);
 }
 
+namespace {
+
+struct DurationUnit {
+  char unit;
+  int64_t micros;
+};
+constexpr DurationUnit kDurationUnits[] = {{'w', int64_t{604800} * 1000000},
+                                           {'d', int64_t{86400} * 1000000},
+                                           {'h', int64_t{3600} * 1000000},
+                                           {'m', int64_t{60} * 1000000},
+                                           {'s', int64_t{1000000}}};
+
+}  // namespace
+
+Result<int64_t> ParseDuration(std::string_view text) {
+  auto bad = [&] {
+    return Status::InvalidArgument("'" + std::string(text) +
+                                   "' is not a duration; write a whole number and a unit: 90s, "
+                                   "15m, 6h, 1d, 2w");
+  };
+  if (text.size() < 2) return bad();
+  int64_t count = 0;
+  for (char c : text.substr(0, text.size() - 1)) {
+    if (c < '0' || c > '9' || count > int64_t{1} << 40) return bad();
+    count = count * 10 + (c - '0');
+  }
+  for (const DurationUnit& u : kDurationUnits) {
+    if (text.back() == u.unit) return count * u.micros;
+  }
+  return bad();
+}
+
+std::string FormatDuration(int64_t micros) {
+  for (const DurationUnit& u : kDurationUnits) {
+    if (micros % u.micros == 0) return std::to_string(micros / u.micros) + u.unit;
+  }
+  return std::to_string(micros / 1000000) + "s";
+}
+
 }  // namespace tarn

@@ -30,6 +30,7 @@ void AddParquetCommand(CLI::App& app, Action* action);
 void AddNamespaceCommand(CLI::App& app, const GlobalOptions& global, Action* action);
 void AddTableCommand(CLI::App& app, const GlobalOptions& global, Action* action);
 void AddSourceCommand(CLI::App& app, const GlobalOptions& global, Action* action);
+void AddIngestCommand(CLI::App& app, const GlobalOptions& global, Action* action);
 
 // Loads tarn.yaml for a command and applies its log settings unless flags override them.
 struct LakeConfig;

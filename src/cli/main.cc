@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
   tarn::AddNamespaceCommand(app, global, &action);
   tarn::AddTableCommand(app, global, &action);
   tarn::AddSourceCommand(app, global, &action);
+  tarn::AddIngestCommand(app, global, &action);
 
   try {
     app.parse(argc, argv);

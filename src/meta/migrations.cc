@@ -61,6 +61,55 @@ const std::vector<Migration>& AllMigrations() {
            "property_key VARCHAR(255) NOT NULL PRIMARY KEY, "
            "property_value VARCHAR(4000) NOT NULL)",
        }},
+      {3,
+       "ingestion jobs and runs",
+       {
+           // One row per job (meta/ingest_store.h): its definition, its current window and the
+           // lease of the run that holds it.
+           "CREATE TABLE tarn_ingest_jobs ("
+           "job_name VARCHAR(63) NOT NULL PRIMARY KEY, "
+           "source_name VARCHAR(63) NOT NULL, "
+           "source_table VARCHAR(1000) NOT NULL, "
+           "target_namespace VARCHAR(255) NOT NULL, "
+           "target_table VARCHAR(255) NOT NULL, "
+           "mode VARCHAR(16) NOT NULL, "
+           "cursor_column VARCHAR(255), "
+           "window_start VARCHAR(64), "
+           "window_stop VARCHAR(64), "
+           "window_step VARCHAR(32), "
+           "safety_lag VARCHAR(32), "
+           "partition_column VARCHAR(255), "
+           "lower_bound VARCHAR(64), "
+           "upper_bound VARCHAR(64), "
+           "num_partitions BIGINT NOT NULL, "
+           "primary_key VARCHAR(4000), "
+           "look_back VARCHAR(32), "
+           "soft_delete_column VARCHAR(255), "
+           "on_schema_change VARCHAR(16) NOT NULL, "
+           "exclude_columns VARCHAR(4000), "
+           "lake_partitioning VARCHAR(16) NOT NULL, "
+           "lease_owner VARCHAR(255), "
+           "lease_expires_ms BIGINT, "
+           "created_ms BIGINT NOT NULL, "
+           "updated_ms BIGINT NOT NULL)",
+           // One row per window a run loads: written when it starts, finished in the
+           // transaction that commits its snapshot (or when it fails).
+           "CREATE TABLE tarn_ingest_runs ("
+           "run_id VARCHAR(64) NOT NULL PRIMARY KEY, "
+           "job_name VARCHAR(63) NOT NULL, "
+           "window_start VARCHAR(64), "
+           "window_stop VARCHAR(64), "
+           "status VARCHAR(16) NOT NULL, "
+           "row_count BIGINT NOT NULL, "
+           "source_bytes BIGINT NOT NULL, "
+           "file_count BIGINT NOT NULL, "
+           "file_bytes BIGINT NOT NULL, "
+           "started_ms BIGINT NOT NULL, "
+           "finished_ms BIGINT, "
+           "snapshot_id BIGINT, "
+           "error VARCHAR(4000))",
+           "CREATE INDEX tarn_ingest_runs_by_job ON tarn_ingest_runs (job_name, started_ms)",
+       }},
   };
   return kMigrations;
 }

@@ -43,6 +43,22 @@ TEST(TimeTest, FormatsAndParsesUtc) {
   EXPECT_EQ(FormatIso8601(-1000), "1969-12-31T23:59:59.999Z");
 }
 
+TEST(TimeTest, DurationsHaveOneUnit) {
+  EXPECT_EQ(ParseDuration("90s").value(), 90000000);
+  EXPECT_EQ(ParseDuration("15m").value(), int64_t{15} * 60 * 1000000);
+  EXPECT_EQ(ParseDuration("1d").value(), int64_t{86400} * 1000000);
+  EXPECT_EQ(ParseDuration("2w").value(), int64_t{14} * 86400 * 1000000);
+  EXPECT_EQ(ParseDuration("0s").value(), 0);
+  for (const char* bad : {"", "s", "1", "1.5h", "-1d", "1x", "99999999999999999d", "1 d"}) {
+    EXPECT_THAT(ParseDuration(bad),
+                StatusIs(StatusCode::kInvalidArgument, ::testing::HasSubstr("is not a duration")))
+        << bad;
+  }
+  EXPECT_EQ(FormatDuration(int64_t{86400} * 1000000), "1d");
+  EXPECT_EQ(FormatDuration(int64_t{90} * 1000000), "90s");
+  EXPECT_EQ(FormatDuration(int64_t{36} * 3600 * 1000000), "36h");
+}
+
 TEST(RandomTest, UuidsAreVersion4AndDistinct) {
   std::set<std::string> seen;
   for (int i = 0; i < 100; ++i) {

@@ -2,6 +2,7 @@
 
 #include <thread>
 
+#include "meta/ingest_store.h"
 #include "meta/migrations.h"
 #include "status_matchers.h"
 
@@ -32,6 +33,81 @@ TEST_P(DatabaseConformance, MigrationsCreateTheIcebergSqlCatalogTables) {
   EXPECT_THAT(Columns(*db_, "iceberg_namespace_properties"),
               ElementsAre("catalog_name", "namespace", "property_key", "property_value"));
   EXPECT_EQ(CurrentSchemaVersion(*db_).value_or(-1), LatestSchemaVersion());
+}
+
+TEST_P(DatabaseConformance, IngestJobsLeasesWindowsAndHistory) {
+  IngestStore store(*db_);
+  IngestJob job;
+  job.name = "deposits";
+  job.source = "bank";
+  job.source_table = "main.deposits";
+  job.target_namespace = "raw_bank";
+  job.target_table = "deposits";
+  job.cursor_column = "at";
+  job.window_start = "2026-11-01";
+  job.window_stop = "2026-11-02";
+  job.window_step = "1d";
+  job.primary_key = {"id", "Line \"No\""};
+  TARN_ASSERT_OK(store.Add(job, 1000));
+  EXPECT_THAT(store.Add(job, 1000),
+              StatusIs(StatusCode::kAlreadyExists, HasSubstr("job 'deposits' exists")));
+  TARN_ASSERT_OK_AND_ASSIGN(IngestJob read, store.Get("deposits"));
+  EXPECT_EQ(read.primary_key, job.primary_key);
+  EXPECT_EQ(read.window_stop, "2026-11-02");
+  EXPECT_TRUE(read.partition_column.empty());
+  EXPECT_EQ(read.created_ms, 1000);
+
+  // One owner at a time until the lease expires; a known-dead owner's lease is taken over.
+  EXPECT_THAT(store.AcquireLease("deposits", "a", 1000, 5000), IsOkAndHolds(true));
+  EXPECT_THAT(store.AcquireLease("deposits", "b", 2000, 6000), IsOkAndHolds(false));
+  EXPECT_THAT(store.AcquireLease("deposits", "b", 2000, 6000, "a"), IsOkAndHolds(true));
+  EXPECT_THAT(store.AcquireLease("deposits", "c", 7000, 9000), IsOkAndHolds(true));
+  EXPECT_THAT(store.AcquireLease("absent", "c", 7000, 9000), StatusIs(StatusCode::kNotFound));
+
+  // The window moves only from where the run found it.
+  TARN_ASSERT_OK(IngestStore::AdvanceWindow(*db_, "deposits", "2026-11-01", "2026-11-02",
+                                            "2026-11-03", "c", 12000, 8000));
+  EXPECT_THAT(IngestStore::AdvanceWindow(*db_, "deposits", "2026-11-01", "2026-11-02", "2026-11-03",
+                                         "c", 12000, 8000),
+              StatusIs(StatusCode::kAborted, HasSubstr("no longer starts its window at "
+                                                       "2026-11-01")));
+  TARN_ASSERT_OK_AND_ASSIGN(read, store.Get("deposits"));
+  EXPECT_EQ(read.window_start + " " + read.window_stop, "2026-11-02 2026-11-03");
+  EXPECT_EQ(read.lease_expires_ms, 12000);
+  TARN_ASSERT_OK(store.ReleaseLease("deposits", "c"));
+  TARN_ASSERT_OK_AND_ASSIGN(read, store.Get("deposits"));
+  EXPECT_EQ(read.lease_owner, "");
+
+  IngestRun run;
+  run.run_id = "r1";
+  run.job = "deposits";
+  run.window_start = "2026-11-01";
+  run.window_stop = "2026-11-02";
+  run.status = "running";
+  run.started_ms = 100;
+  TARN_ASSERT_OK(store.StartRun(run));
+  IngestRun dead = run;
+  dead.run_id = "r0";
+  dead.started_ms = 50;
+  TARN_ASSERT_OK(store.StartRun(dead));
+  run.status = "succeeded";
+  run.rows = 42;
+  run.snapshot_id = int64_t{1} << 62;
+  run.finished_ms = 200;
+  TARN_ASSERT_OK(store.FinishRun(run));
+  TARN_ASSERT_OK(store.AbandonRuns("deposits", "r1", 300));
+  TARN_ASSERT_OK_AND_ASSIGN(std::vector<IngestRun> history, store.History("", 10));
+  ASSERT_EQ(history.size(), 2u);
+  EXPECT_EQ(history[0].run_id, "r1");
+  EXPECT_EQ(history[0].snapshot_id, int64_t{1} << 62);
+  EXPECT_EQ(history[0].rows, 42);
+  EXPECT_EQ(history[1].status, "abandoned");
+  EXPECT_THAT(store.History("other", 10), IsOkAndHolds(::testing::IsEmpty()));
+
+  TARN_ASSERT_OK(store.Remove("deposits"));
+  EXPECT_THAT(store.Get("deposits"), StatusIs(StatusCode::kNotFound));
+  EXPECT_THAT(store.History("deposits", 10), IsOkAndHolds(::testing::IsEmpty()));
+  EXPECT_THAT(store.Remove("deposits"), StatusIs(StatusCode::kNotFound));
 }
 
 TEST_P(DatabaseConformance, CatalogCompareAndSwapSucceedsExactlyOnce) {

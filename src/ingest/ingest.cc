@@ -1,0 +1,720 @@
+#include "ingest/ingest.h"
+
+#include <signal.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+
+#include "base/config.h"
+#include "base/parallel.h"
+#include "base/random.h"
+#include "base/time_util.h"
+#include "iceberg/table.h"
+
+namespace tarn::ingest {
+namespace {
+
+constexpr int64_t kMicrosPerDay = int64_t{86400} * 1000000;
+constexpr int64_t kMaxPartitions = 256;
+
+bool IsInteger(const DataType& type) { return type.id == TypeId::kInt || type.id == TypeId::kLong; }
+bool IsTemporal(const DataType& type) { return IsOrderable(type) && !IsInteger(type); }
+
+Status Bad(const IngestJob& job, const std::string& field, const std::string& problem) {
+  return Status::InvalidArgument("ingestion job '" + job.name + "': " + field + " " + problem);
+}
+
+// A window value of the cursor's type; a timestamp cursor also takes a bare date (midnight).
+Result<int64_t> ParseCursor(const IngestJob& job, const std::string& field, const DataType& type,
+                            const std::string& text) {
+  std::string value = text;
+  if ((type.id == TypeId::kTimestamp || type.id == TypeId::kTimestampTz) && value.size() == 10) {
+    value += "T00:00:00";
+  }
+  if (type.id == TypeId::kTimestampTz && value.find_first_of("Z+", 10) == std::string::npos &&
+      value.find('-', 10) == std::string::npos) {
+    value += "Z";
+  }
+  Result<int64_t> parsed = ParseOrderable(type, value);
+  if (!parsed.ok()) {
+    return Bad(job, field,
+               "'" + text + "' is not a value of the cursor '" + job.cursor_column + "' (" +
+                   type.ToString() + "): " + parsed.status().message());
+  }
+  return parsed;
+}
+
+std::string Hostname() {
+  char host[256] = {};
+  if (gethostname(host, sizeof(host) - 1) != 0) return "localhost";
+  return host;
+}
+
+// The owner of a lease held by a process of this machine that no longer exists: its lease
+// can be taken at once instead of waiting for it to expire.
+std::string DeadLocalOwner(const std::string& owner) {
+  const size_t first = owner.find(':');
+  const size_t second = owner.find(':', first == std::string::npos ? first : first + 1);
+  if (first == std::string::npos || second == std::string::npos) return "";
+  if (owner.substr(0, first) != Hostname()) return "";
+  const pid_t pid = static_cast<pid_t>(std::atoll(owner.substr(first + 1, second).c_str()));
+  if (pid <= 0 || pid == getpid()) return "";
+  return kill(pid, 0) != 0 && errno == ESRCH ? owner : "";
+}
+
+// The cursor's units: a step or look-back in them, from a duration (date and timestamp
+// cursors) or a count (integer cursors).
+Result<int64_t> Span(const IngestJob& job, const std::string& field, const std::string& text,
+                     const DataType& cursor) {
+  if (IsInteger(cursor)) {
+    char* end = nullptr;
+    errno = 0;
+    const long long value = std::strtoll(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0' || errno != 0 || value < 0) {
+      return Bad(
+          job, field,
+          "'" + text + "' is not a count (the cursor '" + job.cursor_column + "' is an integer)");
+    }
+    return value;
+  }
+  Result<int64_t> micros = ParseDuration(text);
+  if (!micros.ok()) return Bad(job, field, micros.status().message());
+  if (cursor.id != TypeId::kDate) return *micros;
+  if (*micros % kMicrosPerDay != 0) {
+    return Bad(job, field,
+               "'" + text + "' is not a whole number of days (the cursor '" + job.cursor_column +
+                   "' is a date)");
+  }
+  return *micros / kMicrosPerDay;
+}
+
+// The lake schema for a new table: the source's columns (all optional, so that a later
+// NOT NULL change in the source cannot break older files' readers), then tarn's two.
+Schema NewTableSchema(const std::vector<SourceColumn>& columns) {
+  std::vector<Field> fields;
+  fields.reserve(columns.size() + 2);
+  for (const SourceColumn& c : columns) {
+    fields.push_back({static_cast<int32_t>(fields.size() + 1), c.name, *c.lake_type, false});
+  }
+  fields.push_back(
+      {static_cast<int32_t>(fields.size() + 1), kRunIdColumn, MakeType(TypeId::kString), false});
+  fields.push_back({static_cast<int32_t>(fields.size() + 1), kIngestedAtColumn,
+                    MakeType(TypeId::kTimestampTz), false});
+  return Schema(std::move(fields));
+}
+
+bool IsPlainName(const std::string& name) {
+  return !name.empty() && std::all_of(name.begin(), name.end(),
+                                      [](unsigned char c) { return std::isalnum(c) || c == '_'; });
+}
+
+iceberg::PartitionSpec NewTableSpec(const IngestJob& job, const Schema& schema) {
+  iceberg::PartitionSpec spec;
+  const int index = schema.FindField(job.cursor_column);
+  if (index < 0 || job.lake_partitioning == "none" || !IsTemporal(schema.field(index).type)) {
+    return spec;
+  }
+  const std::string base = IsPlainName(job.cursor_column) ? job.cursor_column : "cursor";
+  spec.fields.push_back(
+      {schema.field(index).id, 1000, base + "_" + job.lake_partitioning, job.lake_partitioning});
+  return spec;
+}
+
+// One window's ranges of the partition column: [lo, hi] cut into up to `n` equal pieces, the
+// first open below (and taking NULLs), the last open above, so every row is read once.
+std::vector<ExtractRange> SplitRanges(const std::string& column, const DataType& type, int64_t lo,
+                                      int64_t hi, int64_t n) {
+  const Int128 span = Int128{hi} - lo + 1;
+  n = static_cast<int64_t>(std::min<Int128>(n, std::max<Int128>(span, 1)));
+  std::vector<ExtractRange> ranges;
+  for (int64_t i = 0; i < n; ++i) {
+    ExtractRange r{column, type, std::nullopt, std::nullopt, false};
+    if (i > 0) r.lower = static_cast<int64_t>(lo + span * i / n);
+    if (i + 1 < n) r.upper = static_cast<int64_t>(lo + span * (i + 1) / n);
+    r.with_nulls = i == 0;
+    ranges.push_back(r);
+  }
+  return ranges;
+}
+
+class JobRun {
+ public:
+  JobRun(IngestContext& context, const RunOptions& options, IngestJob job)
+      : ctx_(context), options_(options), job_(std::move(job)), store_(*context.db) {}
+
+  Status Prepare();
+  // Loads windows until caught up, failed, or max_windows.
+  void Windows(JobOutcome* outcome);
+
+ private:
+  Status CheckColumns(const SourceTable& table);
+  Status OpenTable();
+  Status LoadWindow(int64_t start, int64_t stop, IngestRun* run);
+  Result<std::vector<iceberg::DataFile>> ReadPartition(const ExtractRange& window,
+                                                       const ExtractRange& part, size_t index,
+                                                       const IngestRun& run,
+                                                       std::atomic<int64_t>* bytes);
+  std::string Where() const { return job_.source_table + " of source '" + job_.source + "'"; }
+
+  IngestContext& ctx_;
+  const RunOptions& options_;
+  IngestJob job_;
+  IngestStore store_;
+  const SourceConfig* source_config_ = nullptr;
+  std::unique_ptr<Source> source_;
+  std::vector<SourceColumn> columns_;  // read, in this order
+  DataType cursor_type_;
+  std::optional<DataType> partition_type_;
+  int64_t horizon_ = 0;
+  int64_t start_ = 0, stop_ = 0, step_ = 0;  // the next window, in the cursor's units
+  std::unique_ptr<iceberg::Table> table_;
+  std::shared_ptr<const Schema> batch_schema_;
+  // The commit hook of the window being committed (Table's in_commit calls it).
+  std::function<Status(Database&, const iceberg::Snapshot*)> in_commit_;
+};
+
+Status JobRun::CheckColumns(const SourceTable& table) {
+  std::set<std::string> excluded(job_.exclude_columns.begin(), job_.exclude_columns.end());
+  for (const std::string& name : job_.exclude_columns) {
+    if (std::none_of(table.columns.begin(), table.columns.end(),
+                     [&](const SourceColumn& c) { return c.name == name; })) {
+      return Bad(job_, "exclude_columns", "names '" + name + "', which " + Where() + " lacks");
+    }
+  }
+  const SourceColumn* cursor = nullptr;
+  const SourceColumn* partition = nullptr;
+  for (const SourceColumn& c : table.columns) {
+    if (c.name == job_.cursor_column) cursor = &c;
+    if (c.name == job_.partition_column) partition = &c;
+    if (excluded.count(c.name)) continue;
+    if (c.name == kRunIdColumn || c.name == kIngestedAtColumn) {
+      return Status::InvalidArgument("column '" + c.name + "' of " + Where() +
+                                     " has a name tarn reserves; exclude it");
+    }
+    if (!c.lake_type) {
+      return Status::InvalidArgument("column '" + c.name + "' (" + c.source_type + ") of " +
+                                     Where() + " " + c.unmapped_reason +
+                                     ", or leave it out with exclude_columns");
+    }
+    columns_.push_back(c);
+  }
+  if (columns_.empty()) {
+    return Status::InvalidArgument(Where() + " has no columns left to ingest");
+  }
+  if (job_.mode == "incremental") {
+    if (cursor == nullptr) {
+      return Bad(job_, "cursor_column",
+                 "'" + job_.cursor_column + "' is not a column of " + Where());
+    }
+    if (!cursor->lake_type || !IsOrderable(*cursor->lake_type)) {
+      return Bad(job_, "cursor_column",
+                 "'" + job_.cursor_column + "' is " + cursor->source_type +
+                     "; a cursor must be an integer, date or timestamp column");
+    }
+    cursor_type_ = *cursor->lake_type;
+  }
+  if (!job_.partition_column.empty()) {
+    if (partition == nullptr) {
+      return Bad(job_, "partition_column",
+                 "'" + job_.partition_column + "' is not a column of " + Where());
+    }
+    if (!partition->lake_type || !IsOrderable(*partition->lake_type)) {
+      return Bad(job_, "partition_column",
+                 "'" + job_.partition_column + "' is " + partition->source_type +
+                     "; ranges need an integer, date or timestamp column");
+    }
+    partition_type_ = *partition->lake_type;
+  }
+  return Status::OK();
+}
+
+Status JobRun::OpenTable() {
+  const iceberg::TableIdentifier id{job_.target_namespace, job_.target_table};
+  iceberg::TableOptions options;
+  options.clock = ctx_.clock;
+  options.in_commit = [this](Database& db, const iceberg::Snapshot* snapshot) {
+    return in_commit_ ? in_commit_(db, snapshot) : Status::OK();
+  };
+  Result<std::unique_ptr<iceberg::Table>> loaded =
+      iceberg::Table::Load(*ctx_.catalog, *ctx_.store, id, options);
+  if (loaded.status().code() == StatusCode::kNotFound) {
+    Status ns = ctx_.catalog->CreateNamespace(job_.target_namespace);
+    if (!ns.ok() && ns.code() != StatusCode::kAlreadyExists) return ns;
+    const Schema schema = NewTableSchema(columns_);
+    loaded = iceberg::Table::Create(*ctx_.catalog, *ctx_.store, id, schema,
+                                    NewTableSpec(job_, schema), {}, options);
+    if (loaded.status().code() == StatusCode::kAlreadyExists) {  // another run created it
+      loaded = iceberg::Table::Load(*ctx_.catalog, *ctx_.store, id, options);
+    }
+    if (loaded.ok()) spdlog::info("created table {}", id.ToString());
+  }
+  if (!loaded.ok()) return loaded.status();
+  table_ = std::move(loaded).value();
+
+  // New source columns: evolve the table, stop, or leave them out.
+  const Schema& current = table_->metadata().schema();
+  std::vector<iceberg::Table::SchemaChange> changes;
+  std::vector<SourceColumn> kept;
+  for (const SourceColumn& c : columns_) {
+    const int index = current.FindField(c.name);
+    if (index >= 0) {
+      const DataType& have = current.field(index).type;
+      if (have != *c.lake_type) {
+        const bool widens =
+            (have.id == TypeId::kInt && c.lake_type->id == TypeId::kLong) ||
+            (have.id == TypeId::kFloat && c.lake_type->id == TypeId::kDouble) ||
+            (have.id == TypeId::kDecimal && c.lake_type->id == TypeId::kDecimal &&
+             have.scale == c.lake_type->scale && have.precision < c.lake_type->precision);
+        if (!widens || job_.on_schema_change != "evolve") {
+          return Status::FailedPrecondition(
+              "column '" + c.name + "' of " + Where() + " is now " + c.lake_type->ToString() +
+              " but " + table_->id().ToString() + " holds " + have.ToString() +
+              (widens ? " (on_schema_change is " + job_.on_schema_change + ")"
+                      : ", and Iceberg cannot change one into the other; "
+                        "exclude the column or cast it in the source"));
+        }
+        changes.push_back({iceberg::Table::SchemaChange::kWiden, c.name, "", *c.lake_type});
+      }
+      kept.push_back(c);
+      continue;
+    }
+    if (job_.on_schema_change == "fail") {
+      return Status::FailedPrecondition(
+          "column '" + c.name + "' (" + c.source_type + ") of " + Where() + " is new and " +
+          table_->id().ToString() +
+          " lacks it; on_schema_change is fail (set it to evolve to add the column, or ignore)");
+    }
+    if (job_.on_schema_change == "ignore") continue;
+    changes.push_back({iceberg::Table::SchemaChange::kAdd, c.name, "", *c.lake_type});
+    kept.push_back(c);
+  }
+  columns_ = std::move(kept);
+  if (!changes.empty()) {
+    TARN_RETURN_IF_ERROR(table_->UpdateSchema(changes).status());
+    spdlog::info("{}: schema evolved with {} change(s) from the source", table_->id().ToString(),
+                 changes.size());
+  }
+  // Batches hold the columns read, then tarn's two; the writer matches them by name.
+  batch_schema_ = std::make_shared<const Schema>(NewTableSchema(columns_));
+  return Status::OK();
+}
+
+Status JobRun::Prepare() {
+  TARN_RETURN_IF_ERROR(ValidateJob(job_));
+  if (job_.mode != "incremental") {
+    return Bad(job_, "mode", "'" + job_.mode + "' is not supported yet; use incremental");
+  }
+  for (const SourceConfig& s : *ctx_.sources) {
+    if (s.name == job_.source) source_config_ = &s;
+  }
+  if (source_config_ == nullptr) {
+    return Bad(job_, "source", "'" + job_.source + "' is not under sources: in tarn.yaml");
+  }
+  TARN_ASSIGN_OR_RETURN(source_, Source::Open(*source_config_));
+  TARN_ASSIGN_OR_RETURN(SourceTable table, source_->Describe(job_.source_table));
+  if (!table.can_select) {
+    return Status::PermissionDenied("source '" + job_.source + "' may not read " +
+                                    job_.source_table +
+                                    "; GRANT SELECT on it to the source's "
+                                    "user");
+  }
+  TARN_RETURN_IF_ERROR(CheckColumns(table));
+  TARN_RETURN_IF_ERROR(OpenTable());
+
+  // The horizon, fixed for the whole run.
+  if (IsInteger(cursor_type_)) {
+    TARN_ASSIGN_OR_RETURN(
+        auto bounds,
+        source_->Bounds(job_.source_table,
+                        {job_.cursor_column, cursor_type_, std::nullopt, std::nullopt, false}, {}));
+    horizon_ = bounds ? bounds->second + 1 : INT64_MIN;
+  } else {
+    int64_t lag = 0;
+    if (!job_.safety_lag.empty()) {
+      TARN_ASSIGN_OR_RETURN(lag, ParseDuration(job_.safety_lag));
+    }
+    const int64_t now = ctx_.clock->NowMicros() - lag;
+    horizon_ = cursor_type_.id == TypeId::kDate
+                   ? now / kMicrosPerDay - (now % kMicrosPerDay < 0 ? 1 : 0)
+                   : now;
+  }
+  TARN_ASSIGN_OR_RETURN(step_, Span(job_, "window_step", job_.window_step, cursor_type_));
+  if (step_ <= 0) return Bad(job_, "window_step", "must be more than zero");
+  TARN_ASSIGN_OR_RETURN(start_, ParseCursor(job_, "window_start", cursor_type_, job_.window_start));
+  if (job_.window_stop.empty()) {
+    stop_ = start_ + step_;
+  } else {
+    TARN_ASSIGN_OR_RETURN(stop_, ParseCursor(job_, "window_stop", cursor_type_, job_.window_stop));
+  }
+  if (stop_ <= start_) {
+    return Bad(job_, "window", "[" + job_.window_start + ", " + job_.window_stop + ") is empty");
+  }
+  return Status::OK();
+}
+
+Result<std::vector<iceberg::DataFile>> JobRun::ReadPartition(const ExtractRange& window,
+                                                             const ExtractRange& part, size_t index,
+                                                             const IngestRun& run,
+                                                             std::atomic<int64_t>* bytes) {
+  // The first range reads on the run's connection; the others open their own.
+  std::unique_ptr<Source> own;
+  Source* source = source_.get();
+  if (index > 0) {
+    TARN_ASSIGN_OR_RETURN(own, Source::Open(*source_config_));
+    source = own.get();
+  }
+  ExtractRequest request;
+  request.table = job_.source_table;
+  request.columns = columns_;
+  request.batch_rows = options_.batch_rows;
+  request.ranges.push_back(window);
+  if (!part.column.empty()) request.ranges.push_back(part);
+  TARN_ASSIGN_OR_RETURN(std::unique_ptr<BatchReader> reader, source->Extract(request));
+  iceberg::DataWriter writer(*table_);
+  ColumnBatch batch(batch_schema_);
+  const size_t run_column = columns_.size();
+  const int64_t ingested_at = ctx_.clock->NowMicros();
+  int64_t reported = 0;
+  while (true) {
+    TARN_ASSIGN_OR_RETURN(bool more, reader->Next(&batch));
+    if (!more) break;
+    const size_t n = batch.num_rows();
+    Column& ids = batch.column(run_column);
+    Column& times = batch.column(run_column + 1);
+    ids.AppendBytesRun(nullptr, n, [&](size_t) { return std::string_view(run.run_id); });
+    std::fill_n(times.AppendSlots<int64_t>(n), n, ingested_at);
+    TARN_RETURN_IF_ERROR(writer.Write(batch));
+    *bytes += reader->bytes_read() - reported;
+    if (options_.progress != nullptr) {
+      options_.progress->Read(job_.name, index, static_cast<int64_t>(n),
+                              reader->bytes_read() - reported);
+    }
+    reported = reader->bytes_read();
+  }
+  return writer.Finish();
+}
+
+Status JobRun::LoadWindow(int64_t start, int64_t stop, IngestRun* run) {
+  const ExtractRange window{job_.cursor_column, cursor_type_, start, stop, false};
+  std::vector<ExtractRange> parts = {ExtractRange{"", cursor_type_, {}, {}, false}};
+  if (partition_type_ && job_.num_partitions > 1) {
+    std::optional<std::pair<int64_t, int64_t>> bounds;
+    if (!job_.lower_bound.empty()) {
+      TARN_ASSIGN_OR_RETURN(int64_t lo, ParseOrderable(*partition_type_, job_.lower_bound));
+      TARN_ASSIGN_OR_RETURN(int64_t hi, ParseOrderable(*partition_type_, job_.upper_bound));
+      bounds = std::make_pair(lo, hi);
+    } else {
+      TARN_ASSIGN_OR_RETURN(
+          bounds,
+          source_->Bounds(job_.source_table,
+                          {job_.partition_column, *partition_type_, {}, {}, false}, {window}));
+    }
+    if (bounds) {
+      parts = SplitRanges(job_.partition_column, *partition_type_, bounds->first, bounds->second,
+                          job_.num_partitions);
+    }
+  }
+  if (options_.progress != nullptr) {
+    options_.progress->WindowStarted(job_.name, *run, parts.size());
+  }
+  std::vector<std::vector<iceberg::DataFile>> written(parts.size());
+  std::atomic<int64_t> bytes{0};
+  Status status = ParallelFor(parts.size(), static_cast<int>(parts.size()), [&](size_t i) {
+    Result<std::vector<iceberg::DataFile>> files = ReadPartition(window, parts[i], i, *run, &bytes);
+    if (!files.ok()) return files.status();
+    written[i] = *std::move(files);
+    return Status::OK();
+  });
+  std::vector<iceberg::DataFile> files;
+  for (auto& list : written) files.insert(files.end(), list.begin(), list.end());
+  auto remove_files = [&] {
+    for (const iceberg::DataFile& f : files) {
+      Result<std::string> key = iceberg::KeyForUri(*ctx_.store, f.file_path);
+      if (key.ok()) (void)ctx_.store->Delete(*key);
+    }
+  };
+  if (!status.ok()) {
+    remove_files();
+    return status;
+  }
+  run->source_bytes = bytes.load();
+  for (const iceberg::DataFile& f : files) {
+    run->rows += f.record_count;
+    run->file_bytes += f.file_size_in_bytes;
+  }
+  run->files = static_cast<int64_t>(files.size());
+
+  // The window moves on, and the run is recorded, in the transaction of the commit.
+  // A whole window moves on by a step; a window cut short by the horizon resumes there.
+  const int64_t next_stop = stop == stop_ ? stop_ + step_ : stop_;
+  const std::string new_start = FormatOrderable(cursor_type_, stop);
+  const std::string new_stop = FormatOrderable(cursor_type_, next_stop);
+  auto advance = [&](Database& db, const iceberg::Snapshot* snapshot) -> Status {
+    const int64_t now_ms = ctx_.clock->NowMillis();
+    TARN_RETURN_IF_ERROR(IngestStore::AdvanceWindow(db, job_.name, job_.window_start, new_start,
+                                                    new_stop, ctx_.owner, now_ms + ctx_.lease_ms,
+                                                    now_ms));
+    IngestRun done = *run;
+    done.status = snapshot ? "succeeded" : "empty";
+    done.finished_ms = now_ms;
+    if (snapshot) done.snapshot_id = snapshot->snapshot_id;
+    return IngestStore::FinishRun(db, done);
+  };
+  if (files.empty()) {
+    TARN_RETURN_IF_ERROR(ctx_.db->Transaction([&] { return advance(*ctx_.db, nullptr); }));
+    run->status = "empty";
+  } else {
+    in_commit_ = advance;
+    Result<iceberg::Snapshot> snapshot = table_->AppendFiles(files);
+    in_commit_ = nullptr;
+    if (!snapshot.ok()) {
+      // Certainly not committed: nothing references the files. Otherwise keep them (orphan
+      // removal reclaims them if the commit did not happen).
+      if (snapshot.status().code() == StatusCode::kAborted) remove_files();
+      return snapshot.status();
+    }
+    run->status = "succeeded";
+    run->snapshot_id = snapshot->snapshot_id;
+  }
+  run->finished_ms = ctx_.clock->NowMillis();
+  job_.window_start = new_start;
+  job_.window_stop = new_stop;
+  start_ = stop;
+  stop_ = next_stop;
+  return Status::OK();
+}
+
+void JobRun::Windows(JobOutcome* outcome) {
+  for (int64_t n = 0; n < options_.max_windows; ++n) {
+    const int64_t until = std::min(stop_, horizon_);
+    if (until <= start_) {
+      outcome->caught_up = true;
+      return;
+    }
+    IngestRun run;
+    run.run_id = RandomUuid();
+    run.job = job_.name;
+    run.window_start = FormatOrderable(cursor_type_, start_);
+    run.window_stop = FormatOrderable(cursor_type_, until);
+    run.status = "running";
+    run.started_ms = ctx_.clock->NowMillis();
+    Status status = store_.StartRun(run);
+    if (status.ok()) status = LoadWindow(start_, until, &run);
+    if (!status.ok()) {
+      run.status = "failed";
+      run.error = status.ToString();
+      run.finished_ms = ctx_.clock->NowMillis();
+      Status recorded = store_.FinishRun(run);
+      if (!recorded.ok()) spdlog::warn("could not record the failed run: {}", recorded.ToString());
+      outcome->status = status;
+    }
+    if (options_.progress != nullptr) options_.progress->WindowFinished(job_.name, run);
+    outcome->windows.push_back(run);
+    if (!status.ok()) return;
+  }
+}
+
+}  // namespace
+
+std::string LakeName(const std::string& source_name) {
+  std::string name;
+  for (unsigned char c : source_name) {
+    name += std::isalnum(c) ? static_cast<char>(std::tolower(c)) : '_';
+  }
+  if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) name = "t_" + name;
+  return name.substr(0, 128);
+}
+
+void CompleteJob(IngestJob* job) {
+  if (job->target_namespace.empty()) job->target_namespace = "raw_" + job->source;
+  if (job->target_table.empty()) {
+    Result<SourceTableName> name = ParseSourceTableName(job->source_table, "");
+    job->target_table = LakeName(name.ok() ? name->name : job->source_table);
+  }
+  if (job->safety_lag.empty() && job->mode == "incremental" &&
+      job->window_start.find_first_not_of("-0123456789") != std::string::npos) {
+    job->safety_lag = "5m";
+  }
+}
+
+Status ValidateJob(const IngestJob& job) {
+  const std::string& n = job.name;
+  if (n.empty() || n.size() > 63 || !(n[0] >= 'a' && n[0] <= 'z') ||
+      !std::all_of(n.begin(), n.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+      })) {
+    return Status::InvalidArgument("ingestion job name '" + n +
+                                   "' must be 1 to 63 of a-z, 0-9 and _, starting with a letter");
+  }
+  if (job.source.empty()) return Bad(job, "source", "is required");
+  if (job.source_table.empty()) return Bad(job, "table", "is required");
+  TARN_RETURN_IF_ERROR(ParseSourceTableName(job.source_table, "").status());
+  Status target = iceberg::ValidateNamespace(job.target_namespace);
+  if (target.ok()) target = iceberg::ValidateName(job.target_table, "table");
+  if (!target.ok()) return Bad(job, "target", target.message());
+  if (job.mode != "incremental" && job.mode != "full") {
+    return Bad(job, "mode", "'" + job.mode + "' is not incremental or full");
+  }
+  if (job.mode == "incremental") {
+    if (job.cursor_column.empty())
+      return Bad(job, "cursor_column", "is required (mode incremental)");
+    if (job.window_start.empty()) return Bad(job, "window_start", "is required (mode incremental)");
+    if (job.window_step.empty()) return Bad(job, "window_step", "is required (mode incremental)");
+  }
+  if (job.num_partitions < 1 || job.num_partitions > kMaxPartitions) {
+    return Bad(job, "num_partitions",
+               std::to_string(job.num_partitions) + " is not between 1 and " +
+                   std::to_string(kMaxPartitions));
+  }
+  if (job.num_partitions > 1 && job.partition_column.empty()) {
+    return Bad(job, "num_partitions", "needs a partition_column to split by");
+  }
+  if (job.lower_bound.empty() != job.upper_bound.empty()) {
+    return Bad(job, "lower_bound", "and upper_bound go together (or leave both out)");
+  }
+  if (!job.safety_lag.empty()) {
+    Result<int64_t> lag = ParseDuration(job.safety_lag);
+    if (!lag.ok()) return Bad(job, "safety_lag", lag.status().message());
+  }
+  if (!job.look_back.empty() || !job.soft_delete_column.empty()) {
+    return Bad(job, job.look_back.empty() ? "soft_delete_column" : "look_back",
+               "is not supported yet");
+  }
+  if (job.on_schema_change != "evolve" && job.on_schema_change != "fail" &&
+      job.on_schema_change != "ignore") {
+    return Bad(job, "on_schema_change",
+               "'" + job.on_schema_change + "' is not evolve, fail or ignore");
+  }
+  if (job.lake_partitioning != "day" && job.lake_partitioning != "month" &&
+      job.lake_partitioning != "year" && job.lake_partitioning != "none") {
+    return Bad(job, "lake_partitioning",
+               "'" + job.lake_partitioning + "' is not day, month, year or none");
+  }
+  return Status::OK();
+}
+
+Result<std::vector<IngestJob>> ParseJobsYaml(std::string_view text, const std::string& file) {
+  TARN_ASSIGN_OR_RETURN(ConfigNode root, ParseYaml(text, file));
+  TARN_RETURN_IF_ERROR(root.ExpectMap({"jobs"}));
+  TARN_ASSIGN_OR_RETURN(ConfigNode node, root.Get("jobs"));
+  TARN_ASSIGN_OR_RETURN(auto entries, node.AsNamedMap());
+  std::vector<IngestJob> jobs;
+  for (const auto& item : entries) {
+    const std::string& name = item.first;
+    const ConfigNode& entry = item.second;  // not a structured binding: lambdas capture it
+    TARN_RETURN_IF_ERROR(entry.ExpectMap(
+        {"source", "table", "target", "mode", "cursor_column", "window_start", "window_stop",
+         "window_step", "safety_lag", "partition_column", "lower_bound", "upper_bound",
+         "num_partitions", "primary_key", "look_back", "soft_delete_column", "on_schema_change",
+         "exclude_columns", "lake_partitioning"}));
+    IngestJob job;
+    job.name = name;
+    auto text_field = [&](const char* key, std::string* out) -> Status {
+      TARN_ASSIGN_OR_RETURN(std::optional<std::string> value, entry.FindString(key));
+      if (value) *out = *value;
+      return Status::OK();
+    };
+    auto list_field = [&](const char* key, std::vector<std::string>* out) -> Status {
+      std::optional<ConfigNode> list = entry.Find(key);
+      if (!list) return Status::OK();
+      TARN_ASSIGN_OR_RETURN(std::vector<ConfigNode> items, list->AsList());
+      for (const ConfigNode& element : items) {
+        TARN_ASSIGN_OR_RETURN(std::string value, element.AsString());
+        out->push_back(value);
+      }
+      return Status::OK();
+    };
+    std::string target;
+    TARN_RETURN_IF_ERROR(text_field("source", &job.source));
+    TARN_RETURN_IF_ERROR(text_field("table", &job.source_table));
+    TARN_RETURN_IF_ERROR(text_field("target", &target));
+    TARN_RETURN_IF_ERROR(text_field("mode", &job.mode));
+    TARN_RETURN_IF_ERROR(text_field("cursor_column", &job.cursor_column));
+    TARN_RETURN_IF_ERROR(text_field("window_start", &job.window_start));
+    TARN_RETURN_IF_ERROR(text_field("window_stop", &job.window_stop));
+    TARN_RETURN_IF_ERROR(text_field("window_step", &job.window_step));
+    TARN_RETURN_IF_ERROR(text_field("safety_lag", &job.safety_lag));
+    TARN_RETURN_IF_ERROR(text_field("partition_column", &job.partition_column));
+    TARN_RETURN_IF_ERROR(text_field("lower_bound", &job.lower_bound));
+    TARN_RETURN_IF_ERROR(text_field("upper_bound", &job.upper_bound));
+    TARN_RETURN_IF_ERROR(list_field("primary_key", &job.primary_key));
+    TARN_RETURN_IF_ERROR(text_field("look_back", &job.look_back));
+    TARN_RETURN_IF_ERROR(text_field("soft_delete_column", &job.soft_delete_column));
+    TARN_RETURN_IF_ERROR(text_field("on_schema_change", &job.on_schema_change));
+    TARN_RETURN_IF_ERROR(list_field("exclude_columns", &job.exclude_columns));
+    TARN_RETURN_IF_ERROR(text_field("lake_partitioning", &job.lake_partitioning));
+    TARN_ASSIGN_OR_RETURN(std::optional<int64_t> partitions,
+                          entry.FindInt("num_partitions", 1, kMaxPartitions));
+    if (partitions) job.num_partitions = *partitions;
+    TARN_RETURN_IF_ERROR(SetTarget(&job, target));
+    CompleteJob(&job);
+    Status valid = ValidateJob(job);
+    if (!valid.ok()) return entry.Error(valid.message());
+    jobs.push_back(std::move(job));
+  }
+  return jobs;
+}
+
+Status SetTarget(IngestJob* job, const std::string& target) {
+  if (target.empty()) return Status::OK();
+  Result<iceberg::TableIdentifier> id = iceberg::TableIdentifier::Parse(target);
+  if (!id.ok()) return Bad(*job, "target", id.status().message());
+  job->target_namespace = id->ns;
+  job->target_table = id->name;
+  return Status::OK();
+}
+
+std::string LeaseOwner() {
+  static const std::string owner =
+      Hostname() + ":" + std::to_string(getpid()) + ":" + RandomUuid().substr(0, 8);
+  return owner;
+}
+
+Result<JobOutcome> RunJob(IngestContext& context, const std::string& name,
+                          const RunOptions& options) {
+  if (context.owner.empty()) context.owner = LeaseOwner();
+  IngestStore store(*context.db);
+  TARN_ASSIGN_OR_RETURN(IngestJob job, store.Get(name));
+  JobOutcome outcome;
+  outcome.job = name;
+  const int64_t now_ms = context.clock->NowMillis();
+  TARN_ASSIGN_OR_RETURN(bool leased,
+                        store.AcquireLease(name, context.owner, now_ms, now_ms + context.lease_ms,
+                                           DeadLocalOwner(job.lease_owner)));
+  if (!leased) {
+    outcome.skipped = "another run (" + job.lease_owner + ") holds the job until " +
+                      FormatIso8601(job.lease_expires_ms * 1000);
+    return outcome;
+  }
+  // Whatever runs were left `running` died: this run holds the lease now.
+  TARN_RETURN_IF_ERROR(store.AbandonRuns(name, "", now_ms));
+  JobRun run(context, options, job);
+  Status prepared = run.Prepare();
+  if (prepared.ok()) run.Windows(&outcome);
+  Status released = store.ReleaseLease(name, context.owner);
+  if (!released.ok()) spdlog::warn("job {}: {}", name, released.ToString());
+  if (!prepared.ok()) return prepared;
+  return outcome;
+}
+
+void ReportOutcome(const JobOutcome& outcome) {
+  int64_t rows = 0;
+  for (const IngestRun& run : outcome.windows) rows += run.rows;
+  if (!outcome.skipped.empty()) {
+    spdlog::info("job {}: skipped: {}", outcome.job, outcome.skipped);
+  } else if (!outcome.status.ok()) {
+    spdlog::error("job {}: failed after {} window(s): {}", outcome.job, outcome.windows.size(),
+                  outcome.status.ToString());
+  } else {
+    spdlog::info("job {}: {} window(s), {} rows{}", outcome.job, outcome.windows.size(), rows,
+                 outcome.caught_up ? ", caught up" : "");
+  }
+}
+
+}  // namespace tarn::ingest

@@ -325,6 +325,17 @@ Status JobRun::Prepare() {
                                     "user");
   }
   TARN_RETURN_IF_ERROR(CheckColumns(table));
+  TARN_ASSIGN_OR_RETURN(step_, Span(job_, "window_step", job_.window_step, cursor_type_));
+  if (step_ <= 0) return Bad(job_, "window_step", "must be more than zero");
+  TARN_ASSIGN_OR_RETURN(start_, ParseCursor(job_, "window_start", cursor_type_, job_.window_start));
+  if (job_.window_stop.empty()) {
+    stop_ = start_ + step_;
+  } else {
+    TARN_ASSIGN_OR_RETURN(stop_, ParseCursor(job_, "window_stop", cursor_type_, job_.window_stop));
+  }
+  if (stop_ <= start_) {
+    return Bad(job_, "window", "[" + job_.window_start + ", " + job_.window_stop + ") is empty");
+  }
   TARN_RETURN_IF_ERROR(OpenTable());
 
   // The horizon, fixed for the whole run.
@@ -343,17 +354,6 @@ Status JobRun::Prepare() {
     horizon_ = cursor_type_.id == TypeId::kDate
                    ? now / kMicrosPerDay - (now % kMicrosPerDay < 0 ? 1 : 0)
                    : now;
-  }
-  TARN_ASSIGN_OR_RETURN(step_, Span(job_, "window_step", job_.window_step, cursor_type_));
-  if (step_ <= 0) return Bad(job_, "window_step", "must be more than zero");
-  TARN_ASSIGN_OR_RETURN(start_, ParseCursor(job_, "window_start", cursor_type_, job_.window_start));
-  if (job_.window_stop.empty()) {
-    stop_ = start_ + step_;
-  } else {
-    TARN_ASSIGN_OR_RETURN(stop_, ParseCursor(job_, "window_stop", cursor_type_, job_.window_stop));
-  }
-  if (stop_ <= start_) {
-    return Bad(job_, "window", "[" + job_.window_start + ", " + job_.window_stop + ") is empty");
   }
   return Status::OK();
 }
@@ -537,8 +537,11 @@ void CompleteJob(IngestJob* job) {
     Result<SourceTableName> name = ParseSourceTableName(job->source_table, "");
     job->target_table = LakeName(name.ok() ? name->name : job->source_table);
   }
-  if (job->safety_lag.empty() && job->mode == "incremental" &&
-      job->window_start.find_first_not_of("-0123456789") != std::string::npos) {
+  const std::string& start = job->window_start;
+  const bool integer_start =
+      !start.empty() &&
+      start.find_first_not_of("0123456789", start[0] == '-' ? 1 : 0) == std::string::npos;
+  if (job->safety_lag.empty() && job->mode == "incremental" && !start.empty() && !integer_start) {
     job->safety_lag = "5m";
   }
 }

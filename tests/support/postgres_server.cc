@@ -46,6 +46,14 @@ Result<std::unique_ptr<PostgresServer>> PostgresServer::Start() {
   ProcessResult init = RunProcess(AsPostgres(
       {bin + "/initdb", "-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"}));
   if (init.exit_code != 0) return Status::Unavailable("initdb failed: " + init.err);
+  {
+    // Everyone is trusted except the password role, which must prove its password.
+    std::ifstream in(data + "/pg_hba.conf");
+    std::stringstream rules;
+    rules << "host all " << kPasswordRole << " 127.0.0.1/32 scram-sha-256\n" << in.rdbuf();
+    in.close();
+    std::ofstream(data + "/pg_hba.conf") << rules.str();
+  }
   int port = FreePort();
   std::string options = "-c listen_addresses=127.0.0.1 -p " + std::to_string(port) + " -k " + dir +
                         " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";

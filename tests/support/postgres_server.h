@@ -15,6 +15,10 @@ class PostgresServer {
   static Result<std::unique_ptr<PostgresServer>> Start();
   ~PostgresServer();
 
+  // A role that logs in only with its password (scram-sha-256); every other role is trusted.
+  // Tests create it: CREATE ROLE tarn_password_role LOGIN PASSWORD '...'.
+  static constexpr char kPasswordRole[] = "tarn_password_role";
+
   int port() const { return port_; }
   // "postgresql://postgres@127.0.0.1:PORT/DB"
   std::string Uri(const std::string& database = "postgres") const;

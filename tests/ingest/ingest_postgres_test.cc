@@ -1,0 +1,384 @@
+// Ingestion from a real PostgreSQL this binary starts on loopback into a lake in a temporary
+// folder: every mapped type round-trips (tarn's scan and DuckDB reading the data files),
+// window boundaries, empty windows and tables, parallel ranges, names that need quoting,
+// schema changes, and the messages a user sees for bad sources and bad jobs.
+#include <filesystem>
+
+#include "columnar/value_text.h"
+#include "iceberg/scan.h"
+#include "iceberg/table.h"
+#include "ingest/ingest.h"
+#include "meta/ingest_store.h"
+#include "parquet_judge.h"
+#include "postgres_server.h"
+#include "server_environment.h"
+#include "status_matchers.h"
+#include "store/local_store.h"
+#include "subprocess.h"
+
+namespace tarn::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+const auto* const kEnvironment =
+    ::testing::AddGlobalTestEnvironment(new ServerEnvironment<PostgresServer>);
+PostgresServer* Server() { return ServerEnvironment<PostgresServer>::server(); }
+
+class IngestTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    static int counter = 0;
+    database_ = "ingest" + std::to_string(++counter);
+    SourceConfig source;
+    source.name = "shop";
+    source.kind = SourceKind::kPostgres;
+    TARN_ASSERT_OK_AND_ASSIGN(source.uri, Server()->CreateDatabase(database_));
+    sources_.push_back(source);
+    TARN_ASSERT_OK_AND_ASSIGN(store_, LocalStore::Open(dir_.path() + "/lake"));
+    TARN_ASSERT_OK_AND_ASSIGN(db_, Database::Open({.uri = "sqlite:" + dir_.path() + "/tarn.db"}));
+    catalog_ = std::make_unique<iceberg::Catalog>(*db_, "lake");
+    context_.db = db_.get();
+    context_.catalog = catalog_.get();
+    context_.store = store_.get();
+    context_.sources = &sources_;
+  }
+
+  Status Sql(const std::string& sql) { return Server()->Psql(database_, sql).status(); }
+
+  // A job on `table` over `cursor` from `start`, a day at a time.
+  IngestJob Job(const std::string& name, const std::string& table, const std::string& cursor,
+                const std::string& start, const std::string& step = "1d") {
+    IngestJob job;
+    job.name = name;
+    job.source = "shop";
+    job.source_table = table;
+    job.cursor_column = cursor;
+    job.window_start = start;
+    job.window_step = step;
+    job.safety_lag = "0s";
+    ingest::CompleteJob(&job);
+    return job;
+  }
+
+  Status Add(const IngestJob& job) {
+    TARN_RETURN_IF_ERROR(ingest::ValidateJob(job));
+    return IngestStore(*db_).Add(job, 0);
+  }
+
+  Result<ingest::JobOutcome> Run(const std::string& job, int64_t max_windows = INT64_MAX) {
+    ingest::RunOptions options;
+    options.max_windows = max_windows;
+    return ingest::RunJob(context_, job, options);
+  }
+
+  // Every row of the lake table as "c1|c2|...", sorted, NULL as "-"; tarn's columns left out.
+  std::vector<std::string> Rows(const std::string& table, const std::vector<std::string>& columns) {
+    auto loaded =
+        iceberg::Table::Load(*catalog_, *store_, iceberg::TableIdentifier::Parse(table).value());
+    EXPECT_THAT(loaded, IsOk());
+    if (!loaded.ok()) return {};
+    iceberg::ScanOptions options;
+    options.columns = columns;
+    auto scan = iceberg::TableScan::Open(**loaded, options);
+    EXPECT_THAT(scan, IsOk());
+    std::vector<std::string> rows;
+    if (!scan.ok()) return rows;
+    ColumnBatch batch((*scan)->schema());
+    while (true) {
+      Result<bool> more = (*scan)->Next(&batch);
+      EXPECT_THAT(more, IsOk());
+      if (!more.ok() || !*more) break;
+      for (size_t r = 0; r < batch.num_rows(); ++r) {
+        std::string row;
+        for (size_t c = 0; c < batch.num_columns(); ++c) {
+          if (c > 0) row += '|';
+          if (batch.column(c).IsValid(r)) {
+            FormatValue(batch.column(c), r, &row);
+          } else {
+            row += '-';
+          }
+        }
+        rows.push_back(row);
+      }
+    }
+    std::sort(rows.begin(), rows.end());
+    return rows;
+  }
+
+  std::vector<std::string> DataFiles(const std::string& ns, const std::string& table) {
+    std::vector<std::string> files;
+    const std::string dir = dir_.path() + "/lake/warehouse/" + ns + "/" + table + "/data";
+    if (!std::filesystem::exists(dir)) return files;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+      if (e.is_regular_file()) files.push_back(e.path().string());
+    }
+    return files;
+  }
+
+  std::string database_;
+  std::vector<SourceConfig> sources_;
+  TempDir dir_;
+  std::unique_ptr<ObjectStore> store_;
+  std::unique_ptr<Database> db_;
+  std::unique_ptr<iceberg::Catalog> catalog_;
+  ingest::IngestContext context_;
+};
+
+TEST_F(IngestTest, EveryMappedTypeRoundTrips) {
+  TARN_ASSERT_OK(
+      Sql("CREATE TYPE mood AS ENUM ('sad', 'ok');"
+          "CREATE TABLE everything (id bigint PRIMARY KEY, i2 smallint, i4 integer, "
+          "n numeric(12,2), nn numeric, r real, d double precision, b boolean, t text, "
+          "v varchar(20), c char(3), by bytea, dt date, tm time, ts timestamp, tstz timestamptz, "
+          "u uuid, j json, jb jsonb, m mood, arr int[]);"
+          "INSERT INTO everything VALUES (1, -32768, 2147483647, -1234567890.12, 3.14159, 1.5, "
+          "-2.25e-300, true, 'héllo', 'v', 'ab', '\\x00ff', '1969-07-20', '23:59:59.999999', "
+          "'2026-11-01 10:00:00.000001', '2026-11-01 12:00:00+02', "
+          "'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '{\"k\": 1}', '{\"k\": 1}', 'ok', "
+          "ARRAY[1, NULL, 3]);"
+          "INSERT INTO everything (id, ts) VALUES (2, '2026-11-01 23:59:59');"));
+  TARN_ASSERT_OK(Add(Job("everything", "everything", "ts", "2026-11-01")));
+  TARN_ASSERT_OK_AND_ASSIGN(ingest::JobOutcome outcome, Run("everything", 1));
+  TARN_ASSERT_OK(outcome.status);
+  ASSERT_EQ(outcome.windows.size(), 1u);
+  EXPECT_EQ(outcome.windows[0].rows, 2);
+  EXPECT_EQ(outcome.windows[0].status, "succeeded");
+  const std::vector<std::string> columns = {"id", "i2",   "i4", "n", "nn", "r",  "d",
+                                            "b",  "t",    "v",  "c", "by", "dt", "tm",
+                                            "ts", "tstz", "u",  "j", "jb", "m",  "arr"};
+  EXPECT_EQ(Rows("raw_shop.everything", columns),
+            (std::vector<std::string>{
+                "1|-32768|2147483647|-1234567890.12|3.141590000000000000|1.5|-2.25e-300|true|"
+                "héllo|v|ab |00ff|1969-07-20|23:59:59.999999|2026-11-01T10:00:00.000001|"
+                "2026-11-01T10:00:00Z|a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11|{\"k\": 1}|"
+                "{\"k\": 1}|ok|[1,null,3]",
+                "2|-|-|-|-|-|-|-|-|-|-|-|-|-|2026-11-01T23:59:59|-|-|-|-|-|-"}));
+  // DuckDB reads the same values from the data files.
+  std::vector<std::string> files = DataFiles("raw_shop", "everything");
+  ASSERT_EQ(files.size(), 1u);
+  nlohmann::json duck = DuckDbQuery(
+      "SELECT id, i2, i4, n::VARCHAR, nn::VARCHAR, r, b, t, c, hex(\"by\"), dt::VARCHAR, "
+      "tm::VARCHAR, ts::VARCHAR, u::VARCHAR, jb, m, arr, _tarn_run_id FROM read_parquet('" +
+      files[0] + "') ORDER BY id");
+  ASSERT_FALSE(duck.contains("error")) << duck.dump();
+  ASSERT_EQ(duck.size(), 2u);
+  EXPECT_EQ(duck[0].dump(),
+            "[\"1\",-32768,2147483647,\"-1234567890.12\",\"3.141590000000000000\",1.5,true,"
+            "\"héllo\",\"ab \",\"00FF\",\"1969-07-20\",\"23:59:59.999999\","
+            "\"2026-11-01 10:00:00.000001\",\"a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11\","
+            "\"{\\\"k\\\": 1}\",\"ok\",\"[1,null,3]\",\"" +
+                outcome.windows[0].run_id + "\"]");
+}
+
+TEST_F(IngestTest, BoundaryRowsLoadOnceAndEmptyWindowsAdvance) {
+  TARN_ASSERT_OK(
+      Sql("CREATE TABLE events (id int, at timestamp);"
+          "INSERT INTO events VALUES (1, '2026-11-01 00:00:00'), (2, '2026-11-01 23:59:59.999999'),"
+          "(3, '2026-11-02 00:00:00'), (4, '2026-11-04 00:00:00'), (5, NULL);"));
+  TARN_ASSERT_OK(Add(Job("events", "events", "at", "2026-11-01")));
+  TARN_ASSERT_OK_AND_ASSIGN(ingest::JobOutcome outcome, Run("events", 4));
+  TARN_ASSERT_OK(outcome.status);
+  ASSERT_EQ(outcome.windows.size(), 4u);
+  std::vector<std::string> seen;
+  for (const IngestRun& run : outcome.windows) {
+    seen.push_back(run.window_start + " " + run.status + " " + std::to_string(run.rows));
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{
+                      "2026-11-01 00:00:00 succeeded 2", "2026-11-02 00:00:00 succeeded 1",
+                      "2026-11-03 00:00:00 empty 0", "2026-11-04 00:00:00 succeeded 1"}));
+  EXPECT_FALSE(outcome.windows[2].snapshot_id.has_value());
+  EXPECT_EQ(Rows("raw_shop.events", {"id"}), (std::vector<std::string>{"1", "2", "3", "4"}));
+  TARN_ASSERT_OK_AND_ASSIGN(IngestJob job, IngestStore(*db_).Get("events"));
+  EXPECT_EQ(job.window_start, "2026-11-05 00:00:00");
+  EXPECT_EQ(job.window_stop, "2026-11-06 00:00:00");
+  EXPECT_EQ(job.lease_owner, "");  // released
+  TARN_ASSERT_OK_AND_ASSIGN(std::vector<IngestRun> history, IngestStore(*db_).History("events", 9));
+  EXPECT_EQ(history.size(), 4u);
+  EXPECT_EQ(history[0].status, "succeeded");
+
+  // Rows that arrive late inside an already loaded window are not read again; new windows
+  // pick up where the last commit ended, and a run with the lag reaching back stops there.
+  TARN_ASSERT_OK(Sql("INSERT INTO events VALUES (6, '2026-11-05 08:00:00')"));
+  TARN_ASSERT_OK_AND_ASSIGN(outcome, Run("events"));
+  TARN_ASSERT_OK(outcome.status);
+  EXPECT_TRUE(outcome.caught_up);
+  EXPECT_EQ(Rows("raw_shop.events", {"id"}), (std::vector<std::string>{"1", "2", "3", "4", "6"}));
+}
+
+TEST_F(IngestTest, ParallelRangesReadEveryRowOnce) {
+  TARN_ASSERT_OK(
+      Sql("CREATE TABLE orders (id bigint, part int, at date);"
+          "INSERT INTO orders SELECT g, CASE WHEN g % 10 = 0 THEN NULL ELSE g % 97 END, "
+          "DATE '2026-11-01' + (g % 3) FROM generate_series(1, 3000) g;"));
+  IngestJob job = Job("orders", "orders", "at", "2026-11-01", "2d");
+  job.partition_column = "part";
+  job.num_partitions = 4;
+  TARN_ASSERT_OK(Add(job));
+  // Bounds that leave most partitions empty: everything still lands once.
+  IngestJob narrow = Job("narrow", "orders", "at", "2026-11-01", "2d");
+  narrow.target_table = "orders_narrow";
+  narrow.partition_column = "part";
+  narrow.num_partitions = 8;
+  narrow.lower_bound = "1000";
+  narrow.upper_bound = "2000";
+  TARN_ASSERT_OK(Add(narrow));
+  for (const char* name : {"orders", "narrow"}) {
+    TARN_ASSERT_OK_AND_ASSIGN(ingest::JobOutcome outcome, Run(name, 2));
+    TARN_ASSERT_OK(outcome.status);
+    int64_t rows = 0;
+    for (const IngestRun& run : outcome.windows) rows += run.rows;
+    EXPECT_EQ(rows, 3000) << name;
+  }
+  std::vector<std::string> ids = Rows("raw_shop.orders", {"id"});
+  ASSERT_EQ(ids.size(), 3000u);
+  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), 3000u);
+  EXPECT_EQ(Rows("raw_shop.orders_narrow", {"id"}), ids);
+}
+
+TEST_F(IngestTest, NamesThatNeedQuotingAndHostileNames) {
+  TARN_ASSERT_OK(
+      Sql("CREATE SCHEMA \"Sales Dept\";"
+          "CREATE TABLE \"Sales Dept\".\"Order\" (\"select\" int, \"Line No\" int, "
+          "\"at; DROP TABLE keep\" date);"
+          "CREATE TABLE keep (a int); INSERT INTO keep VALUES (1);"
+          "INSERT INTO \"Sales Dept\".\"Order\" VALUES (1, 2, '2026-11-01');"));
+  IngestJob job = Job("orders", "\"Sales Dept\".\"Order\"", "at; DROP TABLE keep", "2026-11-01");
+  job.partition_column = "select";
+  job.num_partitions = 2;
+  EXPECT_EQ(job.target_table, "order");
+  TARN_ASSERT_OK(Add(job));
+  TARN_ASSERT_OK_AND_ASSIGN(ingest::JobOutcome outcome, Run("orders", 1));
+  TARN_ASSERT_OK(outcome.status);
+  EXPECT_EQ(Rows("raw_shop.order", {"select", "Line No", "at; DROP TABLE keep"}),
+            std::vector<std::string>{"1|2|2026-11-01"});
+  EXPECT_THAT(Server()->Psql(database_, "SELECT count(*) FROM keep"), IsOkAndHolds("1\n"));
+}
+
+TEST_F(IngestTest, AZeroRowTableAndSchemaChanges) {
+  TARN_ASSERT_OK(Sql("CREATE TABLE t (id int, at date)"));
+  TARN_ASSERT_OK(Add(Job("t", "t", "at", "2026-11-01")));
+  TARN_ASSERT_OK_AND_ASSIGN(ingest::JobOutcome outcome, Run("t", 2));
+  TARN_ASSERT_OK(outcome.status);
+  EXPECT_EQ(outcome.windows.size(), 2u);
+  EXPECT_EQ(Rows("raw_shop.t", {"id"}), std::vector<std::string>{});
+
+  // A new column evolves the table; older rows read it as NULL.
+  TARN_ASSERT_OK(
+      Sql("INSERT INTO t VALUES (1, '2026-11-03'); ALTER TABLE t ADD COLUMN note text;"
+          "INSERT INTO t VALUES (2, '2026-11-04', 'new')"));
+  TARN_ASSERT_OK_AND_ASSIGN(outcome, Run("t", 2));
+  TARN_ASSERT_OK(outcome.status);
+  EXPECT_EQ(Rows("raw_shop.t", {"id", "note"}), (std::vector<std::string>{"1|-", "2|new"}));
+
+  // Under `fail`, a new column stops the job with what to do.
+  IngestStore store(*db_);
+  TARN_ASSERT_OK_AND_ASSIGN(IngestJob job, store.Get("t"));
+  job.on_schema_change = "fail";
+  TARN_ASSERT_OK(store.Update(job, 0));
+  TARN_ASSERT_OK(Sql("ALTER TABLE t ADD COLUMN extra int"));
+  EXPECT_THAT(Run("t"),
+              StatusIs(StatusCode::kFailedPrecondition,
+                       HasSubstr("column 'extra' (integer) of t of source 'shop' is "
+                                 "new and raw_shop.t lacks it; on_schema_change is fail")));
+  // A type Iceberg cannot change into is refused whatever the policy.
+  TARN_ASSERT_OK(
+      Sql("ALTER TABLE t DROP COLUMN extra; ALTER TABLE t ALTER COLUMN note TYPE int "
+          "USING 0"));
+  EXPECT_THAT(Run("t"), StatusIs(StatusCode::kFailedPrecondition,
+                                 HasSubstr("column 'note' of t of source 'shop' is now int but "
+                                           "raw_shop.t holds string")));
+}
+
+TEST_F(IngestTest, BadSourcesAndJobsSayWhatIsWrong) {
+  TARN_ASSERT_OK(
+      Sql("CREATE TABLE t (id int, at date, label text, iv interval);"
+          "CREATE ROLE " +
+          std::string(PostgresServer::kPasswordRole) + " LOGIN PASSWORD 'right'"));
+  // Unreachable.
+  sources_.push_back(sources_[0]);
+  sources_.back().name = "gone";
+  sources_.back().uri = "postgresql://postgres@127.0.0.1:1/x";
+  sources_.back().connect_timeout_s = 2;
+  // Wrong password.
+  sources_.push_back(sources_[0]);
+  sources_.back().name = "locked";
+  sources_.back().uri = "postgresql://" + std::string(PostgresServer::kPasswordRole) +
+                        "@127.0.0.1:" + std::to_string(Server()->port()) + "/" + database_;
+  setenv("TARN_TEST_WRONG_PASSWORD", "wrong", 1);
+  sources_.back().password = SecretRef::Parse("env:TARN_TEST_WRONG_PASSWORD").value();
+
+  IngestJob job = Job("gone", "t", "at", "2026-11-01");
+  job.source = "gone";
+  job.exclude_columns = {"iv"};
+  TARN_ASSERT_OK(Add(job));
+  EXPECT_THAT(Run("gone"),
+              StatusIs(StatusCode::kUnavailable, HasSubstr("source 'gone' is unreachable")));
+  job.name = job.source = "locked";
+  TARN_ASSERT_OK(Add(job));
+  EXPECT_THAT(Run("locked"), StatusIs(StatusCode::kPermissionDenied,
+                                      HasSubstr("source 'locked': the server refused the "
+                                                "credentials")));
+  job = Job("missing", "public.absent", "at", "2026-11-01");
+  TARN_ASSERT_OK(Add(job));
+  EXPECT_THAT(Run("missing"),
+              StatusIs(StatusCode::kNotFound, "source 'shop' has no table public.absent"));
+  job = Job("unmapped", "t", "at", "2026-11-01");
+  TARN_ASSERT_OK(Add(job));
+  EXPECT_THAT(Run("unmapped"),
+              StatusIs(StatusCode::kInvalidArgument,
+                       "column 'iv' (interval) of t of source 'shop' has type interval, which "
+                       "tarn does not map; cast it in a query, or leave it out with "
+                       "exclude_columns"));
+  job = Job("wrong_cursor", "t", "label", "2026-11-01");
+  job.exclude_columns = {"iv"};
+  TARN_ASSERT_OK(Add(job));
+  EXPECT_THAT(Run("wrong_cursor"),
+              StatusIs(StatusCode::kInvalidArgument,
+                       "ingestion job 'wrong_cursor': cursor_column 'label' is text; a cursor "
+                       "must be an integer, date or timestamp column"));
+  job = Job("wrong_start", "t", "id", "2026-11-01", "100");
+  job.exclude_columns = {"iv"};
+  TARN_ASSERT_OK(Add(job));
+  EXPECT_THAT(Run("wrong_start"),
+              StatusIs(StatusCode::kInvalidArgument,
+                       HasSubstr("window_start '2026-11-01' is not a value of the cursor 'id' "
+                                 "(int)")));
+  // Nothing was created for the failed jobs, and their leases were released.
+  EXPECT_THAT(catalog_->ListTables("raw_shop"), IsOkAndHolds(::testing::SizeIs(0)));
+  TARN_ASSERT_OK_AND_ASSIGN(IngestJob after, IngestStore(*db_).Get("wrong_start"));
+  EXPECT_EQ(after.lease_owner, "");
+}
+
+TEST(IngestJobsYamlTest, UnknownKeysAndBadValuesNameTheLine) {
+  EXPECT_THAT(ingest::ParseJobsYaml("jobs:\n  d:\n    source: bank\n    table: t\n"
+                                    "    cursor_column: at\n    window_start: 2026-11-01\n"
+                                    "    window_step: 1d\n    windw_stop: 2026-11-02\n",
+                                    "jobs.yaml"),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("jobs.yaml:8:5")));
+  EXPECT_THAT(ingest::ParseJobsYaml("jobs:\n  d:\n    source: bank\n    table: t\n"
+                                    "    cursor_column: at\n    window_start: 2026-11-01\n"
+                                    "    window_step: 1d\n    num_partitions: 0\n",
+                                    "jobs.yaml"),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("jobs.yaml:8:")));
+  EXPECT_THAT(ingest::ParseJobsYaml("jobs:\n  d:\n    source: bank\n    table: t\n"
+                                    "    cursor_column: at\n    window_start: 2026-11-01\n"
+                                    "    window_step: 1d\n    on_schema_change: maybe\n",
+                                    "jobs.yaml"),
+              StatusIs(StatusCode::kInvalidArgument,
+                       HasSubstr("jobs.yaml:3:5: 'jobs.d': ingestion job 'd': on_schema_change "
+                                 "'maybe' is not evolve, fail or ignore")));
+  TARN_ASSERT_OK_AND_ASSIGN(
+      std::vector<IngestJob> jobs,
+      ingest::ParseJobsYaml("jobs:\n  d:\n    source: bank\n    table: main.\"Deposits 2\"\n"
+                            "    cursor_column: at\n    window_start: 2026-11-01\n"
+                            "    window_step: 1d\n    primary_key: [id, line]\n",
+                            "jobs.yaml"));
+  ASSERT_EQ(jobs.size(), 1u);
+  EXPECT_EQ(jobs[0].target_namespace + "." + jobs[0].target_table, "raw_bank.deposits_2");
+  EXPECT_EQ(jobs[0].primary_key, (std::vector<std::string>{"id", "line"}));
+  EXPECT_EQ(jobs[0].safety_lag, "5m");
+}
+
+}  // namespace
+}  // namespace tarn::testing

@@ -1,8 +1,10 @@
 // `tarn` as a user runs it: the real binary, real files, exact messages and exit codes.
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "parquet_judge.h"
 #include "status_matchers.h"
@@ -398,6 +400,84 @@ TEST_F(SourceCommandsTest, MistakesGetClearErrors) {
   ProcessResult regex = Tarn({"source", "tables", "bank", "--include", "("});
   EXPECT_NE(regex.exit_code, 0);
   EXPECT_THAT(regex.err, HasSubstr("--include '(' is not a valid regular expression"));
+}
+
+// The ingestion job commands, on a SQLite source (PostgreSQL runs are in ingest_postgres_test).
+TEST_F(SourceCommandsTest, IngestJobsFromAddToHistory) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(Path("bank.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "CREATE TABLE loans (id INTEGER PRIMARY KEY, principal DECIMAL(12,2), "
+                         "opened DATE); INSERT INTO loans VALUES (1, 10, '2026-11-01'), "
+                         "(2, 20, '2026-11-02'), (3, 30, '2026-11-02'), (4, 40, '2026-11-03');",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  Write("jobs.yaml",
+        "jobs:\n  loans:\n    source: bank\n    table: loans\n    cursor_column: opened\n"
+        "    window_start: 2026-11-01\n    window_step: 1d\n");
+  ProcessResult add = Tarn({"ingest", "add", "--file", "jobs.yaml"});
+  ASSERT_EQ(add.exit_code, 0) << add.err;
+  EXPECT_THAT(add.out, HasSubstr("added job loans: bank loans -> raw_bank.loans, next window "
+                                 "[2026-11-01, start + 1d)"));
+  ProcessResult again = Tarn({"ingest", "add", "--file", "jobs.yaml"});
+  EXPECT_EQ(again.exit_code, 4);
+  EXPECT_THAT(again.err,
+              HasSubstr("ingestion job 'loans' exists; change it with tarn ingest edit"));
+
+  ProcessResult run = Tarn({"ingest", "run", "loans", "--max-windows", "2"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_THAT(run.out, ::testing::ContainsRegex("loans +\\[2026-11-01, 2026-11-02\\) +1 rows"));
+  EXPECT_THAT(run.out, ::testing::ContainsRegex("loans +\\[2026-11-02, 2026-11-03\\) +2 rows"));
+  EXPECT_THAT(run.out, HasSubstr("stopped (--max-windows)"));
+  ProcessResult show = Tarn({"ingest", "show", "loans"});
+  EXPECT_THAT(show.out, HasSubstr("next window        [2026-11-03, 2026-11-04)"));
+  ProcessResult rest = Tarn({"ingest", "run", "--all"});
+  ASSERT_EQ(rest.exit_code, 0) << rest.err;
+  EXPECT_THAT(rest.out, HasSubstr("caught up"));
+  // Lines in any order (the scan reads the newest files first).
+  auto lines = [](const std::string& text) {
+    std::vector<std::string> out;
+    std::stringstream in(text);
+    for (std::string line; std::getline(in, line);) out.push_back(line);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  ProcessResult scan = Tarn({"table", "scan", "raw_bank.loans", "--columns", "id,principal"});
+  EXPECT_EQ(lines(scan.out),
+            (std::vector<std::string>{"1,10.00", "2,20.00", "3,30.00", "4,40.00", "id,principal"}));
+  ProcessResult history = Tarn({"ingest", "history", "loans", "--limit", "100"});
+  EXPECT_THAT(history.out, ::testing::ContainsRegex("\\[2026-11-02, 2026-11-03\\) +succeeded +2"));
+
+  // Moving the window back reloads from there; edits cannot move it by accident.
+  ProcessResult edit = Tarn({"ingest", "edit", "loans", "--start", "2026-11-02"});
+  EXPECT_EQ(edit.exit_code, 2);
+  EXPECT_THAT(edit.err, HasSubstr("use tarn ingest reset"));
+  ProcessResult reset = Tarn({"ingest", "reset", "loans", "--start", "2026-11-03"});
+  ASSERT_EQ(reset.exit_code, 0) << reset.err;
+  EXPECT_THAT(reset.out, HasSubstr("next window        [2026-11-03, start + 1d)"));
+  ProcessResult list = Tarn({"ingest", "list"});
+  EXPECT_THAT(list.out, ::testing::ContainsRegex("loans +bank loans +raw_bank.loans +opened"));
+
+  // Mistakes.
+  Write("bad.yaml", "jobs:\n  d:\n    source: bank\n    table: loans\n    cursor: opened\n");
+  ProcessResult bad = Tarn({"ingest", "add", "--file", "bad.yaml"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("bad.yaml:5:5"));
+  EXPECT_THAT(bad.err, HasSubstr("cursor"));
+  ProcessResult unknown_source = Tarn({"ingest", "add", "x", "--source", "crm", "--table", "t",
+                                       "--cursor", "c", "--start", "1", "--step", "10"});
+  EXPECT_EQ(unknown_source.exit_code, 3);
+  EXPECT_THAT(unknown_source.err, HasSubstr("no source 'crm'"));
+  ProcessResult missing = Tarn({"ingest", "run", "nope"});
+  EXPECT_EQ(missing.exit_code, 3);
+  EXPECT_THAT(missing.err, HasSubstr("no ingestion job 'nope'"));
+
+  ProcessResult remove = Tarn({"ingest", "remove", "loans"});
+  ASSERT_EQ(remove.exit_code, 0) << remove.err;
+  EXPECT_THAT(Tarn({"ingest", "list"}).out, HasSubstr("(no jobs"));
+  EXPECT_EQ(lines(Tarn({"table", "scan", "raw_bank.loans", "--columns", "id"}).out),
+            (std::vector<std::string>{"1", "2", "3", "4", "id"}));
 }
 
 }  // namespace

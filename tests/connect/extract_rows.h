@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "columnar/value_text.h"
+#include "batch_text.h"
 #include "connect/source.h"
 
 namespace tarn::testing {
@@ -24,18 +24,7 @@ inline Result<std::vector<std::string>> ReadAll(Source& source, ExtractRequest r
   while (true) {
     TARN_ASSIGN_OR_RETURN(bool more, reader->Next(&batch));
     if (!more) break;
-    for (size_t r = 0; r < batch.num_rows(); ++r) {
-      std::string row;
-      for (size_t c = 0; c < batch.num_columns(); ++c) {
-        if (c > 0) row += '|';
-        if (batch.column(c).IsValid(r)) {
-          FormatValue(batch.column(c), r, &row);
-        } else {
-          row += '-';
-        }
-      }
-      rows.push_back(std::move(row));
-    }
+    AppendRowsAsText(batch, "-", &rows);
   }
   return rows;
 }

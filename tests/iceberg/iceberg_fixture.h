@@ -7,6 +7,7 @@
 #include <map>
 
 #include "avro_judge.h"
+#include "batch_text.h"
 #include "columnar/value_text.h"
 #include "iceberg/catalog.h"
 #include "iceberg/partition.h"
@@ -84,18 +85,7 @@ class IcebergTableTest : public ::testing::Test {
       Result<bool> more = (*scan)->Next(&batch);
       EXPECT_THAT(more, IsOk());
       if (!more.ok() || !*more) break;
-      for (size_t r = 0; r < batch.num_rows(); ++r) {
-        std::string row;
-        for (size_t c = 0; c < batch.num_columns(); ++c) {
-          if (c > 0) row += "|";
-          if (batch.column(c).IsValid(r)) {
-            FormatValue(batch.column(c), r, &row);
-          } else {
-            row += "null";
-          }
-        }
-        rows.push_back(row);
-      }
+      AppendRowsAsText(batch, "null", &rows);
     }
     std::sort(rows.begin(), rows.end(), [](const std::string& a, const std::string& b) {
       return std::stoll(a) < std::stoll(b);

@@ -10,7 +10,7 @@
 #include <random>
 #include <thread>
 
-#include "columnar/value_text.h"
+#include "batch_text.h"
 #include "iceberg/scan.h"
 #include "iceberg/table.h"
 #include "ingest/ingest.h"
@@ -95,18 +95,7 @@ class IngestTest : public ::testing::Test {
       Result<bool> more = (*scan)->Next(&batch);
       EXPECT_THAT(more, IsOk());
       if (!more.ok() || !*more) break;
-      for (size_t r = 0; r < batch.num_rows(); ++r) {
-        std::string row;
-        for (size_t c = 0; c < batch.num_columns(); ++c) {
-          if (c > 0) row += '|';
-          if (batch.column(c).IsValid(r)) {
-            FormatValue(batch.column(c), r, &row);
-          } else {
-            row += '-';
-          }
-        }
-        rows.push_back(row);
-      }
+      AppendRowsAsText(batch, "-", &rows);
     }
     std::sort(rows.begin(), rows.end());
     return rows;

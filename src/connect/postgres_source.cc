@@ -41,7 +41,7 @@ Result<std::vector<PostgresSource::Row>> PostgresSource::Query(
                                   values.data(), nullptr, nullptr, /*resultFormat=*/0);
   if (PQresultStatus(result) != PGRES_TUPLES_OK && PQresultStatus(result) != PGRES_COMMAND_OK) {
     const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
-    const std::string_view code = state ? state : "";
+    const std::string code = state ? state : "";  // a copy: PQclear frees it
     std::string message = PostgresFirstLine(PQresultErrorMessage(result));
     if (message.empty()) message = PostgresFirstLine(PQerrorMessage(conn_));
     PQclear(result);
@@ -606,7 +606,7 @@ Result<std::unique_ptr<BatchReader>> PostgresSource::Extract(const ExtractReques
   PGresult* result = PQexec(conn_, sql.c_str());
   if (PQresultStatus(result) != PGRES_COPY_OUT) {
     const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
-    const std::string_view code = state ? state : "";
+    const std::string code = state ? state : "";  // a copy: PQclear frees it
     std::string message = PostgresFirstLine(PQresultErrorMessage(result));
     PQclear(result);
     const std::string full =

@@ -377,7 +377,12 @@ TEST_F(IngestTest, KilledRunsLoadEveryRowExactlyOnce) {
                                   "run", "ledger", "--max-windows", "6"},
                                  {{"TARN_CONFIG", ""}});
     ASSERT_GT(child.pid, 0);
-    std::this_thread::sleep_for(std::chrono::milliseconds(random() % 120));
+    // After 0 to 3 finished windows (whatever the machine's speed), then somewhere in the
+    // next: reading, writing files, or committing.
+    for (unsigned windows = random() % 4; windows > 0; --windows) {
+      if (ReadLine(child.stdout_fd, 30000).empty()) break;
+    }
+    std::this_thread::sleep_for(std::chrono::microseconds(random() % 40000));
     if (kill(child.pid, SIGKILL) == 0) ++killed;
     int status = 0;
     waitpid(child.pid, &status, 0);

@@ -76,17 +76,7 @@ class IcebergTableTest : public ::testing::Test {
 
   // Every row of a scan as text, in id order.
   std::vector<std::string> ScanText(Table& table, iceberg::ScanOptions options = {}) {
-    auto scan = TableScan::Open(table, options);
-    EXPECT_THAT(scan, IsOk());
-    std::vector<std::string> rows;
-    if (!scan.ok()) return rows;
-    ColumnBatch batch((*scan)->schema());
-    while (true) {
-      Result<bool> more = (*scan)->Next(&batch);
-      EXPECT_THAT(more, IsOk());
-      if (!more.ok() || !*more) break;
-      AppendRowsAsText(batch, "null", &rows);
-    }
+    std::vector<std::string> rows = ScanRowsAsText(table, options, "null");
     std::sort(rows.begin(), rows.end(), [](const std::string& a, const std::string& b) {
       return std::stoll(a) < std::stoll(b);
     });

@@ -86,17 +86,7 @@ class IngestTest : public ::testing::Test {
     if (!loaded.ok()) return {};
     iceberg::ScanOptions options;
     options.columns = columns;
-    auto scan = iceberg::TableScan::Open(**loaded, options);
-    EXPECT_THAT(scan, IsOk());
-    std::vector<std::string> rows;
-    if (!scan.ok()) return rows;
-    ColumnBatch batch((*scan)->schema());
-    while (true) {
-      Result<bool> more = (*scan)->Next(&batch);
-      EXPECT_THAT(more, IsOk());
-      if (!more.ok() || !*more) break;
-      AppendRowsAsText(batch, "-", &rows);
-    }
+    std::vector<std::string> rows = ScanRowsAsText(**loaded, options, "-");
     std::sort(rows.begin(), rows.end());
     return rows;
   }

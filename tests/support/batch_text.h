@@ -6,6 +6,8 @@
 
 #include "columnar/column_batch.h"
 #include "columnar/value_text.h"
+#include "iceberg/scan.h"
+#include "status_matchers.h"
 
 namespace tarn::testing {
 
@@ -25,6 +27,25 @@ inline void AppendRowsAsText(const ColumnBatch& batch, const std::string& null_t
     }
     rows->push_back(std::move(row));
   }
+}
+
+// Every row a scan of `table` returns, as AppendRowsAsText writes them, in scan order. A failed
+// open or read fails the test and ends the rows there.
+inline std::vector<std::string> ScanRowsAsText(iceberg::Table& table,
+                                               const iceberg::ScanOptions& options,
+                                               const std::string& null_text) {
+  std::vector<std::string> rows;
+  auto scan = iceberg::TableScan::Open(table, options);
+  EXPECT_THAT(scan, IsOk());
+  if (!scan.ok()) return rows;
+  ColumnBatch batch((*scan)->schema());
+  while (true) {
+    Result<bool> more = (*scan)->Next(&batch);
+    EXPECT_THAT(more, IsOk());
+    if (!more.ok() || !*more) break;
+    AppendRowsAsText(batch, null_text, &rows);
+  }
+  return rows;
 }
 
 }  // namespace tarn::testing

@@ -283,7 +283,6 @@ Status Run(const LakeConfig& config, Lake& lake, const IngestOptions& o) {
         i = next++;
       }
       outcomes[i] = ingest::RunJob(context, names[i], options);
-      if (outcomes[i].ok()) ingest::ReportOutcome(*outcomes[i]);
     }
   });
   TARN_RETURN_IF_ERROR(status);

@@ -9,6 +9,24 @@
 
 namespace tarn {
 
+namespace {
+
+// The error of a failed `result` on `conn`, as "<context>: <server's first line>": missing
+// tables, schemas and columns are kNotFound (the caller's mistake, not an internal error), a
+// broken connection kUnavailable, the rest by SQLSTATE. The caller still owns `result`.
+Status ResultError(pg_conn* conn, const PGresult* result, const std::string& context) {
+  const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+  const std::string_view code = state ? state : "";
+  std::string message = PostgresFirstLine(PQresultErrorMessage(result));
+  if (message.empty()) message = PostgresFirstLine(PQerrorMessage(conn));
+  const std::string full = context + ": " + message;
+  if (code == "42P01" || code == "3F000" || code == "42703") return Status::NotFound(full);
+  if (PQstatus(conn) != CONNECTION_OK) return Status::Unavailable(full);
+  return Status(CodeForSqlState(code), full);
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Source>> PostgresSource::Open(const SourceConfig& config) {
   const std::string source = "source '" + config.name + "'";
   Secret password;
@@ -40,16 +58,9 @@ Result<std::vector<PostgresSource::Row>> PostgresSource::Query(
   PGresult* result = PQexecParams(conn_, sql.c_str(), static_cast<int>(params.size()), nullptr,
                                   values.data(), nullptr, nullptr, /*resultFormat=*/0);
   if (PQresultStatus(result) != PGRES_TUPLES_OK && PQresultStatus(result) != PGRES_COMMAND_OK) {
-    const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
-    const std::string code = state ? state : "";  // a copy: PQclear frees it
-    std::string message = PostgresFirstLine(PQresultErrorMessage(result));
-    if (message.empty()) message = PostgresFirstLine(PQerrorMessage(conn_));
+    Status error = ResultError(conn_, result, what + " in source '" + config_.name + "'");
     PQclear(result);
-    const std::string full = what + " in source '" + config_.name + "': " + message;
-    // Missing tables and schemas are the caller's mistake here, not an internal error.
-    if (code == "42P01" || code == "3F000") return Status::NotFound(full);
-    if (PQstatus(conn_) != CONNECTION_OK) return Status::Unavailable(full);
-    return Status(CodeForSqlState(code), full);
+    return error;
   }
   std::vector<Row> rows;
   for (int r = 0; r < PQntuples(result); ++r) {
@@ -421,10 +432,7 @@ class PostgresBatchReader final : public BatchReader {
     Status status;
     while (PGresult* result = PQgetResult(conn_)) {
       if (PQresultStatus(result) != PGRES_COMMAND_OK && status.ok()) {
-        const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
-        status = Status(CodeForSqlState(state ? state : ""),
-                        "reading " + request_.table + " from " + source_ + ": " +
-                            PostgresFirstLine(PQresultErrorMessage(result)));
+        status = ResultError(conn_, result, "reading " + request_.table + " from " + source_);
       }
       PQclear(result);
     }
@@ -605,15 +613,10 @@ Result<std::unique_ptr<BatchReader>> PostgresSource::Extract(const ExtractReques
       "COPY (SELECT " + select + " FROM " + from + where + ") TO STDOUT (FORMAT binary)";
   PGresult* result = PQexec(conn_, sql.c_str());
   if (PQresultStatus(result) != PGRES_COPY_OUT) {
-    const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
-    const std::string code = state ? state : "";  // a copy: PQclear frees it
-    std::string message = PostgresFirstLine(PQresultErrorMessage(result));
+    Status error = ResultError(conn_, result,
+                               "reading " + request.table + " from source '" + config_.name + "'");
     PQclear(result);
-    const std::string full =
-        "reading " + request.table + " from source '" + config_.name + "': " + message;
-    if (code == "42P01" || code == "3F000" || code == "42703") return Status::NotFound(full);
-    if (PQstatus(conn_) != CONNECTION_OK) return Status::Unavailable(full);
-    return Status(CodeForSqlState(code), full);
+    return error;
   }
   PQclear(result);
   return std::unique_ptr<BatchReader>(

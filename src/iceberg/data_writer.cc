@@ -87,6 +87,13 @@ DataWriter::DataWriter(Table& table)
   }
 }
 
+void RemoveUncommittedFiles(ObjectStore& store, const std::vector<DataFile>& files) {
+  for (const DataFile& f : files) {
+    Result<std::string> key = KeyForUri(store, f.file_path);
+    if (key.ok()) (void)store.Delete(*key);
+  }
+}
+
 DataWriter::~DataWriter() {
   if (!finished_) Abort();
 }
@@ -96,10 +103,7 @@ void DataWriter::Abort() {
     if (file.writer != nullptr) file.writer->Abort();
   }
   open_.clear();
-  for (const DataFile& d : done_) {
-    Result<std::string> key = KeyForUri(table_.store(), d.file_path);
-    if (key.ok()) (void)table_.store().Delete(*key);
-  }
+  RemoveUncommittedFiles(table_.store(), done_);
   done_.clear();
   finished_ = true;
 }

@@ -210,9 +210,7 @@ Result<Table::CompactResult> Table::Compact(bool only_with_deletes, int64_t targ
   }
   result.rows = writer.rows();
   TARN_ASSIGN_OR_RETURN(std::vector<DataFile> added, writer.Finish());
-  auto discard = [&] {
-    for (const DataFile& f : added) (void)store_.Delete(KeyForUri(store_, f.file_path).value());
-  };
+  auto discard = [&] { RemoveUncommittedFiles(store_, added); };
 
   std::set<std::string> planned_deletes;
   for (const DataFile& del : plan->delete_files()) planned_deletes.insert(del.file_path);

@@ -33,6 +33,10 @@ namespace tarn::iceberg {
 // otherwise. Accepts file:/path, file:///path and s3://bucket/key forms.
 Result<std::string> KeyForUri(const ObjectStore& store, std::string_view uri);
 
+// Deletes written-but-uncommitted files from `store`, best effort: what cannot be deleted is
+// an orphan that `RemoveOrphanFiles` reclaims.
+void RemoveUncommittedFiles(ObjectStore& store, const std::vector<DataFile>& files);
+
 struct TableOptions {
   ParquetWriterOptions parquet;  // for data files tarn writes
   int commit_attempts = 4;       // an append retries a lost compare-and-swap

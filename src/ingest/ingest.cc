@@ -16,6 +16,7 @@
 #include "base/random.h"
 #include "base/time_util.h"
 #include "iceberg/table.h"
+#include "iceberg/values.h"
 
 namespace tarn::ingest {
 namespace {
@@ -63,7 +64,8 @@ std::string DeadLocalOwner(const std::string& owner) {
   const size_t second = owner.find(':', first == std::string::npos ? first : first + 1);
   if (first == std::string::npos || second == std::string::npos) return "";
   if (owner.substr(0, first) != Hostname()) return "";
-  const pid_t pid = static_cast<pid_t>(std::atoll(owner.substr(first + 1, second).c_str()));
+  const pid_t pid =
+      static_cast<pid_t>(std::atoll(owner.substr(first + 1, second - first - 1).c_str()));
   if (pid <= 0 || pid == getpid()) return "";
   return kill(pid, 0) != 0 && errno == ESRCH ? owner : "";
 }
@@ -266,11 +268,7 @@ Status JobRun::OpenTable() {
     if (index >= 0) {
       const DataType& have = current.field(index).type;
       if (have != *c.lake_type) {
-        const bool widens =
-            (have.id == TypeId::kInt && c.lake_type->id == TypeId::kLong) ||
-            (have.id == TypeId::kFloat && c.lake_type->id == TypeId::kDouble) ||
-            (have.id == TypeId::kDecimal && c.lake_type->id == TypeId::kDecimal &&
-             have.scale == c.lake_type->scale && have.precision < c.lake_type->precision);
+        const bool widens = iceberg::CanPromote(have, *c.lake_type);
         if (!widens || job_.on_schema_change != "evolve") {
           return Status::FailedPrecondition(
               "column '" + c.name + "' of " + Where() + " is now " + c.lake_type->ToString() +
@@ -390,12 +388,12 @@ Result<std::vector<iceberg::DataFile>> JobRun::ReadPartition(const ExtractRange&
     ids.AppendBytesRun(nullptr, n, [&](size_t) { return std::string_view(run.run_id); });
     std::fill_n(times.AppendSlots<int64_t>(n), n, ingested_at);
     TARN_RETURN_IF_ERROR(writer.Write(batch));
-    *bytes += reader->bytes_read() - reported;
+    const int64_t read = reader->bytes_read() - reported;
+    reported += read;
+    *bytes += read;
     if (options_.progress != nullptr) {
-      options_.progress->Read(job_.name, index, static_cast<int64_t>(n),
-                              reader->bytes_read() - reported);
+      options_.progress->Read(job_.name, index, static_cast<int64_t>(n), read);
     }
-    reported = reader->bytes_read();
   }
   return writer.Finish();
 }
@@ -433,14 +431,8 @@ Status JobRun::LoadWindow(int64_t start, int64_t stop, IngestRun* run) {
   });
   std::vector<iceberg::DataFile> files;
   for (auto& list : written) files.insert(files.end(), list.begin(), list.end());
-  auto remove_files = [&] {
-    for (const iceberg::DataFile& f : files) {
-      Result<std::string> key = iceberg::KeyForUri(*ctx_.store, f.file_path);
-      if (key.ok()) (void)ctx_.store->Delete(*key);
-    }
-  };
   if (!status.ok()) {
-    remove_files();
+    iceberg::RemoveUncommittedFiles(*ctx_.store, files);
     return status;
   }
   run->source_bytes = bytes.load();
@@ -476,7 +468,9 @@ Status JobRun::LoadWindow(int64_t start, int64_t stop, IngestRun* run) {
     if (!snapshot.ok()) {
       // Certainly not committed: nothing references the files. Otherwise keep them (orphan
       // removal reclaims them if the commit did not happen).
-      if (snapshot.status().code() == StatusCode::kAborted) remove_files();
+      if (snapshot.status().code() == StatusCode::kAborted) {
+        iceberg::RemoveUncommittedFiles(*ctx_.store, files);
+      }
       return snapshot.status();
     }
     run->status = "succeeded";
@@ -517,6 +511,21 @@ void JobRun::Windows(JobOutcome* outcome) {
     if (options_.progress != nullptr) options_.progress->WindowFinished(job_.name, run);
     outcome->windows.push_back(run);
     if (!status.ok()) return;
+  }
+}
+
+// The one place a finished run reports its outcome: logs it now; notifications hook in here.
+void ReportOutcome(const JobOutcome& outcome) {
+  int64_t rows = 0;
+  for (const IngestRun& run : outcome.windows) rows += run.rows;
+  if (!outcome.skipped.empty()) {
+    spdlog::info("job {}: skipped: {}", outcome.job, outcome.skipped);
+  } else if (!outcome.status.ok()) {
+    spdlog::error("job {}: failed after {} window(s): {}", outcome.job, outcome.windows.size(),
+                  outcome.status.ToString());
+  } else {
+    spdlog::info("job {}: {} window(s), {} rows{}", outcome.job, outcome.windows.size(), rows,
+                 outcome.caught_up ? ", caught up" : "");
   }
 }
 
@@ -693,31 +702,23 @@ Result<JobOutcome> RunJob(IngestContext& context, const std::string& name,
   if (!leased) {
     outcome.skipped = "another run (" + job.lease_owner + ") holds the job until " +
                       FormatIso8601(job.lease_expires_ms * 1000);
+    ReportOutcome(outcome);
     return outcome;
   }
   // Whatever runs were left `running` died: this run holds the lease now.
   TARN_RETURN_IF_ERROR(store.AbandonRuns(name, "", now_ms));
   JobRun run(context, options, job);
   Status prepared = run.Prepare();
-  if (prepared.ok()) run.Windows(&outcome);
+  if (prepared.ok()) {
+    run.Windows(&outcome);
+  } else {
+    outcome.status = prepared;
+  }
   Status released = store.ReleaseLease(name, context.owner);
   if (!released.ok()) spdlog::warn("job {}: {}", name, released.ToString());
+  ReportOutcome(outcome);
   if (!prepared.ok()) return prepared;
   return outcome;
-}
-
-void ReportOutcome(const JobOutcome& outcome) {
-  int64_t rows = 0;
-  for (const IngestRun& run : outcome.windows) rows += run.rows;
-  if (!outcome.skipped.empty()) {
-    spdlog::info("job {}: skipped: {}", outcome.job, outcome.skipped);
-  } else if (!outcome.status.ok()) {
-    spdlog::error("job {}: failed after {} window(s): {}", outcome.job, outcome.windows.size(),
-                  outcome.status.ToString());
-  } else {
-    spdlog::info("job {}: {} window(s), {} rows{}", outcome.job, outcome.windows.size(), rows,
-                 outcome.caught_up ? ", caught up" : "");
-  }
 }
 
 }  // namespace tarn::ingest

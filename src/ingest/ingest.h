@@ -99,11 +99,10 @@ std::string LeaseOwner();
 
 // Runs one job until it has caught up, failed, or loaded max_windows windows. Errors before
 // the first window (no such job, source unreachable, bad columns) are the returned Status;
-// errors in a window are in the outcome, which the history also records.
+// errors in a window are in the outcome, which the history also records. Every run that got
+// as far as the lease reports its outcome in one place (logged now; notifications hook in
+// there), whoever called it.
 Result<JobOutcome> RunJob(IngestContext& context, const std::string& job,
                           const RunOptions& options = {});
-
-// The one place a finished run reports its outcome: logs it now; notifications hook in here.
-void ReportOutcome(const JobOutcome& outcome);
 
 }  // namespace tarn::ingest

@@ -5,11 +5,34 @@
 namespace tarn {
 namespace {
 
-constexpr char kJobColumns[] =
-    "job_name, source_name, source_table, target_namespace, target_table, mode, cursor_column, "
-    "window_start, window_stop, window_step, safety_lag, partition_column, lower_bound, "
-    "upper_bound, num_partitions, primary_key, look_back, soft_delete_column, on_schema_change, "
-    "exclude_columns, lake_partitioning, lease_owner, lease_expires_ms, created_ms, updated_ms";
+// A job's definition columns, in DefinitionValues order.
+constexpr const char* kDefinitionColumns[] = {"source_name",
+                                              "source_table",
+                                              "target_namespace",
+                                              "target_table",
+                                              "mode",
+                                              "cursor_column",
+                                              "window_start",
+                                              "window_stop",
+                                              "window_step",
+                                              "safety_lag",
+                                              "partition_column",
+                                              "lower_bound",
+                                              "upper_bound",
+                                              "num_partitions",
+                                              "primary_key",
+                                              "look_back",
+                                              "soft_delete_column",
+                                              "on_schema_change",
+                                              "exclude_columns",
+                                              "lake_partitioning"};
+
+// Every column of tarn_ingest_jobs, as JobFromRow reads them.
+std::string JobColumns() {
+  std::string columns = "job_name";
+  for (const char* c : kDefinitionColumns) columns += std::string(", ") + c;
+  return columns + ", lease_owner, lease_expires_ms, created_ms, updated_ms";
+}
 
 constexpr char kRunColumns[] =
     "run_id, job_name, window_start, window_stop, status, row_count, source_bytes, file_count, "
@@ -90,7 +113,7 @@ Result<IngestJob> JobFromRow(const SqlRow& row) {
   return job;
 }
 
-// The definition's values in kJobColumns order, from source_name to lake_partitioning.
+// The definition's values, in kDefinitionColumns order.
 std::vector<SqlValue> DefinitionValues(const IngestJob& job) {
   return {job.source,
           job.source_table,
@@ -142,10 +165,10 @@ Status IngestStore::Add(const IngestJob& job, int64_t now_ms) {
   std::vector<SqlValue> values = {job.name};
   for (SqlValue& v : DefinitionValues(job)) values.push_back(std::move(v));
   values.insert(values.end(), {SqlValue{}, SqlValue{}, now_ms, now_ms});
+  std::string placeholders = "?";
+  for (size_t i = 1; i < values.size(); ++i) placeholders += ", ?";
   Result<QueryResult> result = db_.Execute(
-      std::string("INSERT INTO tarn_ingest_jobs (") + kJobColumns +
-          ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      values);
+      "INSERT INTO tarn_ingest_jobs (" + JobColumns() + ") VALUES (" + placeholders + ")", values);
   if (result.status().code() == StatusCode::kAlreadyExists) {
     return Status::AlreadyExists("ingestion job '" + job.name +
                                  "' exists; change it with tarn ingest edit");
@@ -157,32 +180,27 @@ Status IngestStore::Update(const IngestJob& job, int64_t now_ms) {
   std::vector<SqlValue> values = DefinitionValues(job);
   values.push_back(now_ms);
   values.push_back(job.name);
-  TARN_ASSIGN_OR_RETURN(
-      QueryResult result,
-      db_.Execute("UPDATE tarn_ingest_jobs SET source_name = ?, source_table = ?, "
-                  "target_namespace = ?, target_table = ?, mode = ?, cursor_column = ?, "
-                  "window_start = ?, window_stop = ?, window_step = ?, safety_lag = ?, "
-                  "partition_column = ?, lower_bound = ?, upper_bound = ?, num_partitions = ?, "
-                  "primary_key = ?, look_back = ?, soft_delete_column = ?, on_schema_change = ?, "
-                  "exclude_columns = ?, lake_partitioning = ?, updated_ms = ? WHERE job_name = ?",
-                  values));
+  std::string set;
+  for (const char* c : kDefinitionColumns) set += std::string(c) + " = ?, ";
+  TARN_ASSIGN_OR_RETURN(QueryResult result, db_.Execute("UPDATE tarn_ingest_jobs SET " + set +
+                                                            "updated_ms = ? WHERE job_name = ?",
+                                                        values));
   if (result.rows_affected == 0) return NoSuchJob(job.name);
   return Status::OK();
 }
 
 Result<IngestJob> IngestStore::Get(const std::string& name) {
-  TARN_ASSIGN_OR_RETURN(QueryResult result,
-                        db_.Execute(std::string("SELECT ") + kJobColumns +
-                                        " FROM tarn_ingest_jobs WHERE job_name = ?",
-                                    {name}));
+  TARN_ASSIGN_OR_RETURN(
+      QueryResult result,
+      db_.Execute("SELECT " + JobColumns() + " FROM tarn_ingest_jobs WHERE job_name = ?", {name}));
   if (result.rows.empty()) return NoSuchJob(name);
   return JobFromRow(result.rows[0]);
 }
 
 Result<std::vector<IngestJob>> IngestStore::List() {
-  TARN_ASSIGN_OR_RETURN(QueryResult result,
-                        db_.Execute(std::string("SELECT ") + kJobColumns +
-                                    " FROM tarn_ingest_jobs ORDER BY job_name"));
+  TARN_ASSIGN_OR_RETURN(
+      QueryResult result,
+      db_.Execute("SELECT " + JobColumns() + " FROM tarn_ingest_jobs ORDER BY job_name"));
   std::vector<IngestJob> jobs;
   for (const SqlRow& row : result.rows) {
     TARN_ASSIGN_OR_RETURN(IngestJob job, JobFromRow(row));
@@ -242,12 +260,13 @@ Status IngestStore::FinishRun(Database& db, const IngestRun& run) {
       QueryResult result,
       db.Execute("UPDATE tarn_ingest_runs SET window_start = ?, window_stop = ?, status = ?, "
                  "row_count = ?, source_bytes = ?, file_count = ?, file_bytes = ?, "
-                 "finished_ms = ?, snapshot_id = ?, error = ? WHERE run_id = ?",
+                 "finished_ms = ?, snapshot_id = ?, error = ? WHERE run_id = ? AND "
+                 "status = 'running'",
                  {Text(run.window_start), Text(run.window_stop), run.status, run.rows,
                   run.source_bytes, run.files, run.file_bytes, Optional(run.finished_ms),
                   Optional(run.snapshot_id), Text(error), run.run_id}));
   if (result.rows_affected == 0) {
-    return Status::NotFound("no ingestion run '" + run.run_id + "'");
+    return Status::NotFound("no running ingestion run '" + run.run_id + "'");
   }
   return Status::OK();
 }

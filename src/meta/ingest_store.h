@@ -86,7 +86,8 @@ class IngestStore {
   Status ReleaseLease(const std::string& name, const std::string& owner);
 
   Status StartRun(const IngestRun& run);
-  // Writes the run's outcome (status, counts, snapshot, error, finished_ms).
+  // Writes the outcome (status, counts, snapshot, error, finished_ms) of a run still marked
+  // running: a run whose commit landed although its caller saw an error keeps `succeeded`.
   Status FinishRun(const IngestRun& run);
   // Marks the job's `running` rows as `abandoned` (their run died), but `keep`.
   Status AbandonRuns(const std::string& job, const std::string& keep, int64_t now_ms);

@@ -48,6 +48,8 @@ constexpr const char* kFieldFlags[][2] = {
     {"lower-bound", "The partition column's lower bound (default: computed per window)"},
     {"upper-bound", "Its upper bound"},
     {"primary-key", "The key columns, comma separated"},
+    {"look-back", "Re-read this far before each window (needs a primary key): 1h, 2d, a count"},
+    {"soft-delete-column", "Rows where this column is true (or set) are deletions"},
     {"on-schema-change", "evolve (default), fail or ignore"},
     {"exclude", "Columns to leave out, comma separated"},
     {"lake-partitioning",
@@ -92,6 +94,8 @@ Status ApplyFlags(const IngestOptions& o, IngestJob* job) {
     if (flag == "lower-bound") job->lower_bound = value;
     if (flag == "upper-bound") job->upper_bound = value;
     if (flag == "primary-key") job->primary_key = SplitList(value);
+    if (flag == "look-back") job->look_back = value;
+    if (flag == "soft-delete-column") job->soft_delete_column = value;
     if (flag == "on-schema-change") job->on_schema_change = value;
     if (flag == "exclude") job->exclude_columns = SplitList(value);
     if (flag == "lake-partitioning") job->lake_partitioning = value;
@@ -105,6 +109,12 @@ std::string Window(const IngestJob& job) {
   if (job.window_start.empty()) return "-";
   return "[" + job.window_start + ", " +
          (job.window_stop.empty() ? "start + " + job.window_step : job.window_stop) + ")";
+}
+
+// A run's window as history shows it; a full job's run loads the whole table.
+std::string RunWindow(const IngestRun& run) {
+  if (run.window_start.empty() && run.window_stop.empty()) return "(whole table)";
+  return "[" + run.window_start + ", " + run.window_stop + ")";
 }
 
 void PrintJob(const IngestJob& job) {
@@ -127,6 +137,8 @@ void PrintJob(const IngestJob& job) {
          std::to_string(job.num_partitions) + " ranges of " + job.partition_column + ", " + bounds);
   }
   line("primary key", JoinList(job.primary_key));
+  line("look back", job.look_back);
+  line("soft delete column", job.soft_delete_column);
   line("on schema change", job.on_schema_change);
   line("excluded columns", JoinList(job.exclude_columns));
   line("lake partitioning", job.lake_partitioning);
@@ -168,7 +180,7 @@ class TerminalProgress final : public ingest::ProgressSink {
   void WindowStarted(const std::string& job, const IngestRun& run, size_t partitions) override {
     std::lock_guard lock(mu_);
     Live& live = jobs_[job];
-    live.window = "[" + run.window_start + ", " + run.window_stop + ")";
+    live.window = RunWindow(run);
     live.partitions.assign(partitions, 0);
     live.rows = live.bytes = 0;
     live.start = std::chrono::steady_clock::now();
@@ -186,9 +198,10 @@ class TerminalProgress final : public ingest::ProgressSink {
     Clear();
     std::string what = run.status;
     if (run.snapshot_id) what += "  snapshot " + std::to_string(*run.snapshot_id);
-    std::printf("%-20s [%s, %s)  %12s rows  %4lld files  %9s  %s\n", job.c_str(),
-                run.window_start.c_str(), run.window_stop.c_str(), Count(run.rows).c_str(),
-                static_cast<long long>(run.files), Duration(run).c_str(), what.c_str());
+    if (run.replaced > 0) what += "  (" + Count(run.replaced) + " rows replaced)";
+    std::printf("%-20s %s  %12s rows  %4lld files  %9s  %s\n", job.c_str(), RunWindow(run).c_str(),
+                Count(run.rows).c_str(), static_cast<long long>(run.files), Duration(run).c_str(),
+                what.c_str());
     if (!run.error.empty()) std::printf("%20s %s\n", "", run.error.c_str());
     std::fflush(stdout);
   }
@@ -329,18 +342,18 @@ Status History(IngestStore& store, const IngestOptions& o) {
   const std::string job = o.names.empty() ? "" : o.names[0];
   if (!job.empty()) TARN_RETURN_IF_ERROR(store.Get(job).status());
   TARN_ASSIGN_OR_RETURN(std::vector<IngestRun> runs, store.History(job, o.limit));
-  std::printf("%-20s %-20s %-45s %-10s %12s %10s %6s %9s %-20s %s\n", "job", "started", "window",
-              "status", "rows", "MB read", "files", "duration", "snapshot", "error");
+  std::printf("%-20s %-20s %-45s %-10s %12s %10s %10s %6s %9s %-20s %s\n", "job", "started",
+              "window", "status", "rows", "replaced", "MB read", "files", "duration", "snapshot",
+              "error");
   for (const IngestRun& run : runs) {
     char mb[32];
     std::snprintf(mb, sizeof(mb), "%.1f", static_cast<double>(run.source_bytes) / 1e6);
-    std::string window = "[" + run.window_start + ", " + run.window_stop + ")";
-    std::printf("%-20s %-20s %-45s %-10s %12s %10s %6lld %9s %-20s %s\n", run.job.c_str(),
-                FormatUtc(run.started_ms * 1000, "%Y-%m-%d %H:%M:%S").c_str(), window.c_str(),
-                run.status.c_str(), Count(run.rows).c_str(), mb, static_cast<long long>(run.files),
-                Duration(run).c_str(),
-                run.snapshot_id ? std::to_string(*run.snapshot_id).c_str() : "-",
-                run.error.c_str());
+    std::printf(
+        "%-20s %-20s %-45s %-10s %12s %10s %10s %6lld %9s %-20s %s\n", run.job.c_str(),
+        FormatUtc(run.started_ms * 1000, "%Y-%m-%d %H:%M:%S").c_str(), RunWindow(run).c_str(),
+        run.status.c_str(), Count(run.rows).c_str(), Count(run.replaced).c_str(), mb,
+        static_cast<long long>(run.files), Duration(run).c_str(),
+        run.snapshot_id ? std::to_string(*run.snapshot_id).c_str() : "-", run.error.c_str());
   }
   if (runs.empty()) std::printf("(no runs yet)\n");
   return Status::OK();

@@ -47,7 +47,8 @@ Result<Table::DeleteResult> Table::DeleteWhere(const std::string& where) {
 }
 
 Result<Table::DeleteResult> Table::DeletePositions(
-    const std::map<std::string, std::vector<int64_t>>& positions) {
+    const std::map<std::string, std::vector<int64_t>>& positions,
+    const std::vector<DataFile>& added) {
   // The live data files named, as the current snapshot describes them.
   ScanOptions options;
   options.file_filter = [&](const DataFile& f) { return positions.count(f.file_path) > 0; };
@@ -72,13 +73,18 @@ Result<Table::DeleteResult> Table::DeletePositions(
                             it->second.second.end());
   }
   std::erase_if(hits, [](const auto& hit) { return hit.second.second.empty(); });
-  return WritePositionDeletes(std::move(hits));
+  return WritePositionDeletes(std::move(hits), added);
 }
 
 Result<Table::DeleteResult> Table::WritePositionDeletes(
-    std::map<std::string, std::pair<DataFile, std::vector<int64_t>>> hits) {
+    std::map<std::string, std::pair<DataFile, std::vector<int64_t>>> hits,
+    const std::vector<DataFile>& added) {
   DeleteResult result;
-  if (hits.empty()) return result;
+  if (hits.empty()) {
+    if (added.empty()) return result;
+    TARN_ASSIGN_OR_RETURN(result.snapshot, AppendFiles(added));
+    return result;
+  }
 
   // One position-delete file per data file, in the data file's partition.
   auto schema = std::make_shared<const Schema>(
@@ -156,7 +162,9 @@ Result<Table::DeleteResult> Table::WritePositionDeletes(
     }
     return Status::OK();
   };
-  Result<Snapshot> snap = CommitNewFiles(deletes, validate);
+  std::vector<DataFile> files = added;
+  files.insert(files.end(), deletes.begin(), deletes.end());
+  Result<Snapshot> snap = CommitNewFiles(files, validate);
   if (!snap.ok()) {
     if (snap.status().code() == StatusCode::kAborted) discard();  // certainly uncommitted
     return snap.status();
@@ -214,6 +222,53 @@ Result<Table::CompactResult> Table::Compact(bool only_with_deletes, int64_t targ
 
   std::set<std::string> planned_deletes;
   for (const DataFile& del : plan->delete_files()) planned_deletes.insert(del.file_path);
+  // Each attempt: the rewritten files and their position deletes go; a delete file committed
+  // since the plan that may touch a rewritten file is a conflict (its rows would come back in
+  // the new files), and so is a rewritten file another commit already removed.
+  auto remove = [&](const Snapshot& parent, const DataFile& f) -> Result<bool> {
+    const std::string& path = f.file_path;
+    if (f.content == FileContent::kData) return rewrite.count(path) > 0;
+    if (!planned_deletes.count(path) &&
+        (!f.referenced_data_file || rewrite.count(*f.referenced_data_file))) {
+      return Status::Aborted("compaction of " + id_.ToString() + " conflicts with snapshot " +
+                             std::to_string(parent.snapshot_id) + ", which added deletes ('" +
+                             path + "') that may touch the files being rewritten; run it again");
+    }
+    return drop_deletes.count(path) > 0;
+  };
+  auto check = [&](const Snapshot& parent, const std::set<std::string>& removed) -> Status {
+    if (removed.size() == rewrite.size() + drop_deletes.size()) return Status::OK();
+    return Status::Aborted("compaction of " + id_.ToString() + " conflicts with snapshot " +
+                           std::to_string(parent.snapshot_id) + " (" + parent.operation() +
+                           "), which removed files it was rewriting; run it again");
+  };
+  Result<Snapshot> snap = CommitReplace(added, "replace", remove, check);
+  if (!snap.ok()) {
+    if (snap.status().code() == StatusCode::kAborted) discard();  // certainly uncommitted
+    return snap.status();
+  }
+  result.files_rewritten = static_cast<int64_t>(rewrite.size());
+  result.files_written = static_cast<int64_t>(added.size());
+  result.delete_files_removed = static_cast<int64_t>(drop_deletes.size());
+  result.snapshot = *snap;
+  return result;
+}
+
+Result<Snapshot> Table::ReplaceAll(const std::vector<DataFile>& files) {
+  for (const DataFile& f : files) {
+    if (f.content != FileContent::kData) {
+      return Status::InvalidArgument("a table's content is replaced by data files only");
+    }
+  }
+  auto every = [](const Snapshot&, const DataFile&) -> Result<bool> { return true; };
+  return CommitReplace(files, "overwrite", every, nullptr);
+}
+
+Result<Snapshot> Table::CommitReplace(
+    const std::vector<DataFile>& added, const char* operation,
+    const std::function<Result<bool>(const Snapshot& parent, const DataFile& file)>& remove,
+    const std::function<Status(const Snapshot& parent, const std::set<std::string>& removed)>&
+        check) {
   Status last;
   for (int attempt = 0; attempt < options_.commit_attempts; ++attempt) {
     if (attempt > 0) {
@@ -221,56 +276,45 @@ Result<Table::CompactResult> Table::Compact(bool only_with_deletes, int64_t targ
       TARN_RETURN_IF_ERROR(Refresh());
     }
     const Snapshot* parent = metadata_.current_snapshot();
-    // Every live entry now, split into kept, rewritten and dropped.
-    TARN_ASSIGN_OR_RETURN(std::vector<ManifestFile> manifests, Manifests(*parent));
-    std::vector<ManifestEntry> data_entries, delete_entries;
-    std::set<std::string> seen_rewrite, seen_drop;
     const int64_t snapshot_id = NewSnapshotId();
-    int64_t deleted_records = 0, removed_size = 0, removed_position_deletes = 0;
-    for (const ManifestFile& m : manifests) {
-      TARN_ASSIGN_OR_RETURN(std::vector<ManifestEntry> entries, ManifestEntries(m));
-      for (ManifestEntry& e : entries) {
-        if (e.status == EntryStatus::kDeleted) continue;
-        const std::string& path = e.file.file_path;
-        bool gone = e.file.content == FileContent::kData ? rewrite.count(path) > 0
-                                                         : drop_deletes.count(path) > 0;
-        // A delete file committed since the plan that may touch a rewritten file is a
-        // conflict: its rows would come back in the new files.
-        if (e.file.content != FileContent::kData && !planned_deletes.count(path) &&
-            (!e.file.referenced_data_file || rewrite.count(*e.file.referenced_data_file))) {
-          discard();
-          return Status::Aborted("compaction of " + id_.ToString() + " conflicts with snapshot " +
-                                 std::to_string(parent->snapshot_id) + ", which added deletes ('" +
-                                 path +
-                                 "') that may touch the files being rewritten; run it "
-                                 "again");
-        }
-        if (gone) {
-          (e.file.content == FileContent::kData ? seen_rewrite : seen_drop).insert(path);
-          e.status = EntryStatus::kDeleted;
-          e.snapshot_id = snapshot_id;
-          if (e.file.content == FileContent::kData) {
-            deleted_records += e.file.record_count;
+    // Every live entry now, split into kept and removed.
+    std::vector<ManifestEntry> entries_of[2];  // data, deletes
+    std::set<std::string> removed;
+    int64_t deleted_records = 0, removed_size = 0, removed_deletes[2] = {0, 0};
+    int64_t removed_delete_files[2] = {0, 0};  // position, equality
+    if (parent != nullptr) {
+      TARN_ASSIGN_OR_RETURN(std::vector<ManifestFile> manifests, Manifests(*parent));
+      for (const ManifestFile& m : manifests) {
+        TARN_ASSIGN_OR_RETURN(std::vector<ManifestEntry> entries, ManifestEntries(m));
+        for (ManifestEntry& e : entries) {
+          if (e.status == EntryStatus::kDeleted) continue;
+          TARN_ASSIGN_OR_RETURN(bool gone, remove(*parent, e.file));
+          const bool data = e.file.content == FileContent::kData;
+          if (gone) {
+            removed.insert(e.file.file_path);
+            e.status = EntryStatus::kDeleted;
+            e.snapshot_id = snapshot_id;
+            removed_size += e.file.file_size_in_bytes;
+            if (data) {
+              deleted_records += e.file.record_count;
+            } else {
+              const int kind = e.file.content == FileContent::kPositionDeletes ? 0 : 1;
+              removed_deletes[kind] += e.file.record_count;
+              ++removed_delete_files[kind];
+            }
           } else {
-            removed_position_deletes += e.file.record_count;
+            e.status = EntryStatus::kExisting;
           }
-          removed_size += e.file.file_size_in_bytes;
-        } else {
-          e.status = EntryStatus::kExisting;
+          entries_of[data ? 0 : 1].push_back(std::move(e));
         }
-        (e.file.content == FileContent::kData ? data_entries : delete_entries).push_back(e);
       }
+      if (check) TARN_RETURN_IF_ERROR(check(*parent, removed));
     }
-    if (seen_rewrite.size() != rewrite.size() || seen_drop.size() != drop_deletes.size()) {
-      discard();
-      return Status::Aborted("compaction of " + id_.ToString() + " conflicts with snapshot " +
-                             std::to_string(parent->snapshot_id) + " (" + parent->operation() +
-                             "), which removed files it was rewriting; run it again");
-    }
-    int64_t added_size = 0;
+    int64_t added_size = 0, added_records = 0;
     for (ManifestEntry& e : AddedEntries(added, snapshot_id)) {
       added_size += e.file.file_size_in_bytes;
-      data_entries.push_back(std::move(e));
+      added_records += e.file.record_count;
+      entries_of[0].push_back(std::move(e));
     }
     // The new manifests replace every old one: the list names only them.
     std::vector<std::string> written;
@@ -279,49 +323,52 @@ Result<Table::CompactResult> Table::Compact(bool only_with_deletes, int64_t targ
     };
     std::vector<ManifestFile> listed;
     for (int32_t content = 0; content < 2; ++content) {
-      const std::vector<ManifestEntry>& entries = content == 0 ? data_entries : delete_entries;
-      if (entries.empty()) continue;
-      Result<ManifestFile> m = WriteManifestFile(entries, content, snapshot_id, &written);
+      if (entries_of[content].empty()) continue;
+      Result<ManifestFile> m =
+          WriteManifestFile(entries_of[content], content, snapshot_id, &written);
       if (!m.ok()) {
         cleanup();
-        discard();
         return m.status();
       }
       listed.push_back(*std::move(m));
     }
+    auto carried = [&](const char* key) { return parent ? parent->SummaryCount(key) : 0; };
+    const int64_t delete_files = removed_delete_files[0] + removed_delete_files[1];
     std::map<std::string, std::string> summary = {
-        {"operation", "replace"},
+        {"operation", operation},
         {"added-data-files", std::to_string(added.size())},
-        {"deleted-data-files", std::to_string(rewrite.size())},
-        {"added-records", std::to_string(result.rows)},
+        {"deleted-data-files", std::to_string(static_cast<int64_t>(removed.size()) - delete_files)},
+        {"added-records", std::to_string(added_records)},
         {"deleted-records", std::to_string(deleted_records)},
         {"added-files-size", std::to_string(added_size)},
         {"removed-files-size", std::to_string(removed_size)},
-        {"removed-delete-files", std::to_string(drop_deletes.size())},
-        {"removed-position-delete-files", std::to_string(drop_deletes.size())},
-        {"removed-position-deletes", std::to_string(removed_position_deletes)},
+        {"removed-delete-files", std::to_string(delete_files)},
+        {"removed-position-delete-files", std::to_string(removed_delete_files[0])},
+        {"removed-position-deletes", std::to_string(removed_deletes[0])},
+        {"removed-equality-delete-files", std::to_string(removed_delete_files[1])},
+        {"removed-equality-deletes", std::to_string(removed_deletes[1])},
         {"total-files-size",
-         std::to_string(parent->SummaryCount("total-files-size") + added_size - removed_size)},
+         std::to_string(carried("total-files-size") + added_size - removed_size)},
         {"total-position-deletes",
-         std::to_string(parent->SummaryCount("total-position-deletes") - removed_position_deletes)},
-        {"total-equality-deletes", std::to_string(parent->SummaryCount("total-equality-deletes"))},
+         std::to_string(carried("total-position-deletes") - removed_deletes[0])},
+        {"total-equality-deletes",
+         std::to_string(carried("total-equality-deletes") - removed_deletes[1])},
     };
     Result<Snapshot> snap =
         CommitSnapshot(snapshot_id, attempt, listed, std::move(summary), &written);
     if (snap.ok()) {
-      result.files_rewritten = static_cast<int64_t>(rewrite.size());
-      result.files_written = static_cast<int64_t>(added.size());
-      result.delete_files_removed = static_cast<int64_t>(drop_deletes.size());
-      result.snapshot = *snap;
-      return result;
+      spdlog::debug("{}: {} of {} files for {}, as snapshot {}", id_.ToString(), operation,
+                    added.size(), removed.size(), snapshot_id);
+      return snap;
     }
     last = snap.status();
     if (last.code() != StatusCode::kAborted) return last;  // outcome unknown: keep every file
     cleanup();
-    spdlog::info("{}: another writer committed first; retrying the compaction", id_.ToString());
+    spdlog::info("{}: another writer committed first; retrying the {} ({} of {})", id_.ToString(),
+                 operation, attempt + 2, options_.commit_attempts);
   }
-  discard();
-  return last.WithContext("compaction of " + id_.ToString());
+  return last.WithContext(std::string(operation) + " on " + id_.ToString() + " lost " +
+                          std::to_string(options_.commit_attempts) + " races");
 }
 
 Status Table::CollectFiles(const Snapshot& snapshot, bool tombstones,

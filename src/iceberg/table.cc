@@ -330,17 +330,28 @@ Result<Snapshot> Table::CommitSnapshot(int64_t snapshot_id, int attempt,
 
 Result<Snapshot> Table::CommitNewFiles(const std::vector<DataFile>& files,
                                        const std::function<Status()>& validate) {
-  const bool deletes = files.front().content != FileContent::kData;
-  const bool positional = files.front().content == FileContent::kPositionDeletes;
-  const char* operation = deletes ? "delete" : "append";
-  int64_t added_records = 0, added_size = 0;
+  // Data files go to one new manifest, delete files to another; a commit of both is an
+  // `overwrite`.
+  std::vector<DataFile> added[2];
+  int64_t added_records = 0, added_size = 0, position_deletes = 0, equality_deletes = 0;
+  int64_t position_files = 0, equality_files = 0;
   for (const DataFile& f : files) {
-    if (f.content != files.front().content || f.spec_id != files.front().spec_id) {
-      return Status::InvalidArgument("one commit adds files of one kind and one spec");
+    if (f.spec_id != files.front().spec_id) {
+      return Status::InvalidArgument("one commit adds files of one partition spec");
     }
-    added_records += f.record_count;
+    added[f.content == FileContent::kData ? 0 : 1].push_back(f);
     added_size += f.file_size_in_bytes;
+    if (f.content == FileContent::kData) {
+      added_records += f.record_count;
+    } else if (f.content == FileContent::kPositionDeletes) {
+      position_deletes += f.record_count;
+      ++position_files;
+    } else {
+      equality_deletes += f.record_count;
+      ++equality_files;
+    }
   }
+  const char* operation = added[1].empty() ? "append" : added[0].empty() ? "delete" : "overwrite";
   Status last;
   for (int attempt = 0; attempt < options_.commit_attempts; ++attempt) {
     if (attempt > 0) {
@@ -354,14 +365,19 @@ Result<Snapshot> Table::CommitNewFiles(const std::vector<DataFile>& files,
     auto discard = [&] {
       for (const std::string& key : written) (void)store_.Delete(key);
     };
-    // The manifest list: a new manifest of the files, then every manifest of the parent.
-    Result<ManifestFile> added =
-        WriteManifestFile(AddedEntries(files, snapshot_id), deletes ? 1 : 0, snapshot_id, &written);
-    if (!added.ok()) {
-      discard();
-      return added.status();
+    // The manifest list: a new manifest of each kind of file, then every manifest of the parent.
+    std::vector<ManifestFile> manifests;
+    for (int32_t content = 0; content < 2; ++content) {
+      if (added[content].empty()) continue;
+      Result<ManifestFile> m = WriteManifestFile(AddedEntries(added[content], snapshot_id), content,
+                                                 snapshot_id, &written);
+      if (!m.ok()) {
+        discard();
+        return m.status();
+      }
+      manifests.push_back(*std::move(m));
     }
-    std::vector<ManifestFile> manifests = {*added};
+    const size_t new_manifests = manifests.size();
     if (parent != nullptr) {
       Result<std::vector<ManifestFile>> kept = Manifests(*parent);
       if (!kept.ok()) {
@@ -370,7 +386,7 @@ Result<Snapshot> Table::CommitNewFiles(const std::vector<DataFile>& files,
       }
       manifests.insert(manifests.end(), kept->begin(), kept->end());
       Result<std::vector<ManifestFile>> merged =
-          MergeManifests(std::move(manifests), 1, snapshot_id, &written);
+          MergeManifests(std::move(manifests), new_manifests, snapshot_id, &written);
       if (!merged.ok()) {
         discard();
         return merged.status();
@@ -386,24 +402,29 @@ Result<Snapshot> Table::CommitNewFiles(const std::vector<DataFile>& files,
         {"changed-partition-count", std::to_string(partitions.size())},
         {"total-files-size", std::to_string(carried("total-files-size") + added_size)},
         {"total-position-deletes",
-         std::to_string(carried("total-position-deletes") + (positional ? added_records : 0))},
-        {"total-equality-deletes", std::to_string(carried("total-equality-deletes") +
-                                                  (deletes && !positional ? added_records : 0))},
+         std::to_string(carried("total-position-deletes") + position_deletes)},
+        {"total-equality-deletes",
+         std::to_string(carried("total-equality-deletes") + equality_deletes)},
     };
-    if (deletes) {
-      const char* kind = positional ? "position" : "equality";
-      summary["added-delete-files"] = std::to_string(files.size());
-      summary[std::string("added-") + kind + "-delete-files"] = std::to_string(files.size());
-      summary[std::string("added-") + kind + "-deletes"] = std::to_string(added_records);
-    } else {
-      summary["added-data-files"] = std::to_string(files.size());
+    if (!added[0].empty()) {
+      summary["added-data-files"] = std::to_string(added[0].size());
       summary["added-records"] = std::to_string(added_records);
+    }
+    if (!added[1].empty()) summary["added-delete-files"] = std::to_string(added[1].size());
+    if (position_files > 0) {
+      summary["added-position-delete-files"] = std::to_string(position_files);
+      summary["added-position-deletes"] = std::to_string(position_deletes);
+    }
+    if (equality_files > 0) {
+      summary["added-equality-delete-files"] = std::to_string(equality_files);
+      summary["added-equality-deletes"] = std::to_string(equality_deletes);
     }
     Result<Snapshot> snap =
         CommitSnapshot(snapshot_id, attempt, manifests, std::move(summary), &written);
     if (snap.ok()) {
-      spdlog::debug("{}: {} of {} files, {} rows, as snapshot {}", id_.ToString(), operation,
-                    files.size(), added_records, snapshot_id);
+      spdlog::debug("{}: {} of {} files, {} rows, {} deletes, as snapshot {}", id_.ToString(),
+                    operation, files.size(), added_records, position_deletes + equality_deletes,
+                    snapshot_id);
       return snap;
     }
     last = snap.status();

@@ -90,9 +90,16 @@ class Table {
   Result<DeleteResult> DeleteWhere(const std::string& where);
   // The same by explicit positions: data file URI -> 0-based row positions in it. kNotFound
   // for a file that is not live in the table, kInvalidArgument for a position past its end.
-  // A position already deleted is deleted again, harmlessly.
-  Result<DeleteResult> DeletePositions(
-      const std::map<std::string, std::vector<int64_t>>& positions);
+  // A position already deleted is deleted again, harmlessly. With `added`, those data files
+  // commit in the same snapshot (operation `overwrite`): rows re-read replace their earlier
+  // versions atomically. Nothing to delete and nothing added commits nothing.
+  Result<DeleteResult> DeletePositions(const std::map<std::string, std::vector<int64_t>>& positions,
+                                       const std::vector<DataFile>& added = {});
+
+  // Replaces the table's rows with those of `files` (data files) in one `overwrite` snapshot:
+  // every live data and delete file is removed, whoever committed it, so the table then holds
+  // exactly `files` (a full reload). Retries lost races.
+  Result<Snapshot> ReplaceAll(const std::vector<DataFile>& files);
 
   // Expires snapshots older than `older_than_ms` (all but the current when unset), keeping at
   // least the current snapshot and its `retain_last` - 1 most recent ancestors, commits, then
@@ -176,9 +183,19 @@ class Table {
                                   std::map<std::string, std::string> summary,
                                   std::vector<std::string>* written);
   // Writes one position-delete file per data file of `hits` (data file URI -> the file and its
-  // sorted positions) and commits them as one delete snapshot.
+  // sorted positions) and commits them, with the `added` data files, as one snapshot.
   Result<DeleteResult> WritePositionDeletes(
-      std::map<std::string, std::pair<DataFile, std::vector<int64_t>>> hits);
+      std::map<std::string, std::pair<DataFile, std::vector<int64_t>>> hits,
+      const std::vector<DataFile>& added = {});
+  // Commits one snapshot that adds the `added` data files and removes the live files (data and
+  // delete files) that `remove` chooses, listing every entry in new manifests. `remove` sees
+  // each live file at each attempt and may refuse the commit (a conflict); `check` (optional)
+  // then sees all the removed files. Retries lost races; never removes `added`.
+  Result<Snapshot> CommitReplace(
+      const std::vector<DataFile>& added, const char* operation,
+      const std::function<Result<bool>(const Snapshot& parent, const DataFile& file)>& remove,
+      const std::function<Status(const Snapshot& parent, const std::set<std::string>& removed)>&
+          check);
   // Writes `next` as the next metadata file and swaps the catalog pointer to it.
   Status Commit(const TableMetadata& next, std::vector<std::string>* written);
 

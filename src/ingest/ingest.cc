@@ -10,11 +10,14 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <unordered_map>
 
 #include "base/config.h"
 #include "base/parallel.h"
 #include "base/random.h"
 #include "base/time_util.h"
+#include "columnar/value_text.h"
+#include "iceberg/scan.h"
 #include "iceberg/table.h"
 #include "iceberg/values.h"
 
@@ -155,13 +158,25 @@ class JobRun {
   void Windows(JobOutcome* outcome);
 
  private:
+  // The rows read by one range: its data files, and the positions of the table's rows that
+  // the rows it re-read replace.
+  struct PartitionRead {
+    std::vector<iceberg::DataFile> files;
+    std::vector<std::pair<uint32_t, int64_t>> replaced;  // (index in lake_files_, position)
+  };
+
   Status CheckColumns(const SourceTable& table);
   Status OpenTable();
+  // Loads [start, stop) (a full job: the whole table, with start == stop == 0).
   Status LoadWindow(int64_t start, int64_t stop, IngestRun* run);
-  Result<std::vector<iceberg::DataFile>> ReadPartition(const ExtractRange& window,
-                                                       const ExtractRange& part, size_t index,
-                                                       const IngestRun& run,
-                                                       std::atomic<int64_t>* bytes);
+  Status ReadPartition(const std::vector<ExtractRange>& ranges, size_t index, const IngestRun& run,
+                       std::atomic<int64_t>* bytes, PartitionRead* out);
+  // With a primary key: the key and position of each row the table holds with its cursor in
+  // [lower, upper), into lake_keys_ and lake_files_.
+  Status LoadLakeKeys(int64_t lower, int64_t upper);
+  // The primary key of row `row` of `batch`, whose first columns are columns_.
+  std::string KeyOf(const ColumnBatch& batch, size_t row) const;
+  bool Full() const { return job_.mode == "full"; }
   std::string Where() const { return job_.source_table + " of source '" + job_.source + "'"; }
 
   IngestContext& ctx_;
@@ -175,8 +190,14 @@ class JobRun {
   std::optional<DataType> partition_type_;
   int64_t horizon_ = 0;
   int64_t start_ = 0, stop_ = 0, step_ = 0;  // the next window, in the cursor's units
+  int64_t look_back_ = 0;                    // in the cursor's units
+  std::vector<size_t> key_columns_;          // the primary key's columns in columns_
+  int soft_delete_ = -1;                     // soft_delete_column in columns_, or -1
   std::unique_ptr<iceberg::Table> table_;
   std::shared_ptr<const Schema> batch_schema_;
+  // The table's rows in the range a window reads, by primary key (see LoadLakeKeys).
+  std::unordered_map<std::string, std::vector<std::pair<uint32_t, int64_t>>> lake_keys_;
+  std::vector<std::string> lake_files_;
   // The commit hook of the window being committed (Table's in_commit calls it).
   std::function<Status(Database&, const iceberg::Snapshot*)> in_commit_;
 };
@@ -208,6 +229,22 @@ Status JobRun::CheckColumns(const SourceTable& table) {
   }
   if (columns_.empty()) {
     return Status::InvalidArgument(Where() + " has no columns left to ingest");
+  }
+  auto find = [&](const std::string& field, const std::string& name) -> Result<size_t> {
+    for (size_t i = 0; i < columns_.size(); ++i) {
+      if (columns_[i].name == name) return i;
+    }
+    return Bad(job_, field,
+               "'" + name + "' is not a column of " + Where() +
+                   (excluded.count(name) ? " that is ingested (exclude_columns names it)" : ""));
+  };
+  for (const std::string& name : job_.primary_key) {
+    TARN_ASSIGN_OR_RETURN(size_t index, find("primary_key", name));
+    key_columns_.push_back(index);
+  }
+  if (!job_.soft_delete_column.empty()) {
+    TARN_ASSIGN_OR_RETURN(size_t index, find("soft_delete_column", job_.soft_delete_column));
+    soft_delete_ = static_cast<int>(index);
   }
   if (job_.mode == "incremental") {
     if (cursor == nullptr) {
@@ -305,9 +342,6 @@ Status JobRun::OpenTable() {
 
 Status JobRun::Prepare() {
   TARN_RETURN_IF_ERROR(ValidateJob(job_));
-  if (job_.mode != "incremental") {
-    return Bad(job_, "mode", "'" + job_.mode + "' is not supported yet; use incremental");
-  }
   for (const SourceConfig& s : *ctx_.sources) {
     if (s.name == job_.source) source_config_ = &s;
   }
@@ -323,7 +357,11 @@ Status JobRun::Prepare() {
                                     "user");
   }
   TARN_RETURN_IF_ERROR(CheckColumns(table));
+  if (Full()) return OpenTable();
   TARN_ASSIGN_OR_RETURN(step_, Span(job_, "window_step", job_.window_step, cursor_type_));
+  if (!job_.look_back.empty()) {
+    TARN_ASSIGN_OR_RETURN(look_back_, Span(job_, "look_back", job_.look_back, cursor_type_));
+  }
   if (step_ <= 0) return Bad(job_, "window_step", "must be more than zero");
   TARN_ASSIGN_OR_RETURN(start_, ParseCursor(job_, "window_start", cursor_type_, job_.window_start));
   if (job_.window_stop.empty()) {
@@ -356,10 +394,90 @@ Status JobRun::Prepare() {
   return Status::OK();
 }
 
-Result<std::vector<iceberg::DataFile>> JobRun::ReadPartition(const ExtractRange& window,
-                                                             const ExtractRange& part, size_t index,
-                                                             const IngestRun& run,
-                                                             std::atomic<int64_t>* bytes) {
+std::string JobRun::KeyOf(const ColumnBatch& batch, size_t row) const {
+  // Each column's text form, length-prefixed ("\xff" for null): equal for equal values whatever
+  // the width (an int and a long, a decimal before and after its precision grew).
+  std::string key;
+  std::string text;
+  for (size_t index : key_columns_) {
+    const Column& column = batch.column(index);
+    if (!column.IsValid(row)) {
+      key += '\xff';
+      continue;
+    }
+    text.clear();
+    FormatValue(column, row, &text);
+    const auto size = static_cast<uint32_t>(text.size());
+    key.append(reinterpret_cast<const char*>(&size), sizeof(size));
+    key += text;
+  }
+  return key;
+}
+
+Status JobRun::LoadLakeKeys(int64_t lower, int64_t upper) {
+  lake_keys_.clear();
+  lake_files_.clear();
+  TARN_RETURN_IF_ERROR(table_->Refresh());
+  const Schema& schema = table_->metadata().schema();
+  auto quoted = [](const std::string& name) {
+    std::string q = "\"";
+    for (char c : name) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return q + "\"";
+  };
+  auto literal = [&](int64_t value) {
+    if (IsInteger(cursor_type_)) return std::to_string(value);
+    Column column(cursor_type_);
+    if (cursor_type_.id == TypeId::kDate) {
+      column.AppendInt32(static_cast<int32_t>(value));
+    } else {
+      column.AppendInt64(value);
+    }
+    std::string text;
+    FormatValue(column, 0, &text);
+    const char* kind = cursor_type_.id == TypeId::kDate        ? "DATE"
+                       : cursor_type_.id == TypeId::kTimestamp ? "TIMESTAMP"
+                                                               : "TIMESTAMPTZ";
+    return std::string(kind) + " '" + text + "'";
+  };
+  iceberg::ScanOptions options;
+  options.where = quoted(job_.cursor_column) + " >= " + literal(lower) + " AND " +
+                  quoted(job_.cursor_column) + " < " + literal(upper);
+  options.row_positions = true;
+  for (size_t index : key_columns_) {
+    if (schema.FindField(columns_[index].name) < 0) return Status::OK();  // no rows have it yet
+    options.columns.push_back(columns_[index].name);
+  }
+  TARN_ASSIGN_OR_RETURN(std::unique_ptr<iceberg::TableScan> scan,
+                        iceberg::TableScan::Open(*table_, options));
+  // KeyOf reads the key columns at their indices in columns_: place the scanned ones there.
+  std::vector<Field> fields;
+  fields.reserve(columns_.size());
+  for (const SourceColumn& c : columns_) {
+    fields.push_back({static_cast<int32_t>(fields.size() + 1), c.name, *c.lake_type, false});
+  }
+  auto placed_schema = std::make_shared<const Schema>(std::move(fields));
+  ColumnBatch batch(scan->schema());
+  while (true) {
+    TARN_ASSIGN_OR_RETURN(bool more, scan->Next(&batch));
+    if (!more) break;
+    if (lake_files_.empty() || lake_files_.back() != scan->last_file().file_path) {
+      lake_files_.push_back(scan->last_file().file_path);
+    }
+    const auto file = static_cast<uint32_t>(lake_files_.size() - 1);
+    ColumnBatch placed(placed_schema);
+    for (size_t k = 0; k < key_columns_.size(); ++k) {
+      placed.column(key_columns_[k]) = batch.column(k);
+    }
+    for (size_t row = 0; row < batch.num_rows(); ++row) {
+      lake_keys_[KeyOf(placed, row)].emplace_back(file, scan->last_positions()[row]);
+    }
+  }
+  return Status::OK();
+}
+
+Status JobRun::ReadPartition(const std::vector<ExtractRange>& ranges, size_t index,
+                             const IngestRun& run, std::atomic<int64_t>* bytes,
+                             PartitionRead* out) {
   // The first range reads on the run's connection; the others open their own.
   std::unique_ptr<Source> own;
   Source* source = source_.get();
@@ -371,11 +489,11 @@ Result<std::vector<iceberg::DataFile>> JobRun::ReadPartition(const ExtractRange&
   request.table = job_.source_table;
   request.columns = columns_;
   request.batch_rows = options_.batch_rows;
-  request.ranges.push_back(window);
-  if (!part.column.empty()) request.ranges.push_back(part);
+  request.ranges = ranges;
   TARN_ASSIGN_OR_RETURN(std::unique_ptr<BatchReader> reader, source->Extract(request));
   iceberg::DataWriter writer(*table_);
   ColumnBatch batch(batch_schema_);
+  ColumnBatch kept(batch_schema_);
   const size_t run_column = columns_.size();
   const int64_t ingested_at = ctx_.clock->NowMicros();
   int64_t reported = 0;
@@ -383,11 +501,41 @@ Result<std::vector<iceberg::DataFile>> JobRun::ReadPartition(const ExtractRange&
     TARN_ASSIGN_OR_RETURN(bool more, reader->Next(&batch));
     if (!more) break;
     const size_t n = batch.num_rows();
+    // A re-read row replaces the table's rows of its key in the range read; a soft-deleted
+    // row replaces them with nothing.
+    std::vector<uint8_t> deleted;
+    if (!lake_keys_.empty()) {
+      for (size_t row = 0; row < n; ++row) {
+        auto it = lake_keys_.find(KeyOf(batch, row));
+        if (it != lake_keys_.end()) {
+          out->replaced.insert(out->replaced.end(), it->second.begin(), it->second.end());
+        }
+      }
+    }
+    if (soft_delete_ >= 0) {
+      const Column& flag = batch.column(static_cast<size_t>(soft_delete_));
+      deleted.resize(n);
+      for (size_t row = 0; row < n; ++row) {
+        deleted[row] =
+            flag.IsValid(row) && (flag.type().id != TypeId::kBoolean || flag.GetBool(row));
+      }
+    }
     Column& ids = batch.column(run_column);
     Column& times = batch.column(run_column + 1);
     ids.AppendBytesRun(nullptr, n, [&](size_t) { return std::string_view(run.run_id); });
     std::fill_n(times.AppendSlots<int64_t>(n), n, ingested_at);
-    TARN_RETURN_IF_ERROR(writer.Write(batch));
+    if (std::find(deleted.begin(), deleted.end(), 1) != deleted.end()) {
+      kept.Clear();
+      for (size_t row = 0; row < n; ++row) {
+        if (deleted[row]) continue;
+        for (size_t c = 0; c < batch.num_columns(); ++c) {
+          kept.column(c).AppendFrom(batch.column(c), row);
+        }
+      }
+      TARN_RETURN_IF_ERROR(writer.Write(kept));
+    } else {
+      TARN_RETURN_IF_ERROR(writer.Write(batch));
+    }
     const int64_t read = reader->bytes_read() - reported;
     reported += read;
     *bytes += read;
@@ -395,11 +543,17 @@ Result<std::vector<iceberg::DataFile>> JobRun::ReadPartition(const ExtractRange&
       options_.progress->Read(job_.name, index, static_cast<int64_t>(n), read);
     }
   }
-  return writer.Finish();
+  TARN_ASSIGN_OR_RETURN(out->files, writer.Finish());
+  return Status::OK();
 }
 
 Status JobRun::LoadWindow(int64_t start, int64_t stop, IngestRun* run) {
-  const ExtractRange window{job_.cursor_column, cursor_type_, start, stop, false};
+  // The range read: the window, from look_back before its start; a full job reads everything.
+  std::vector<ExtractRange> read;
+  if (!Full()) read.push_back({job_.cursor_column, cursor_type_, start - look_back_, stop, false});
+  if (!key_columns_.empty() && !Full()) {
+    TARN_RETURN_IF_ERROR(LoadLakeKeys(start - look_back_, stop));
+  }
   std::vector<ExtractRange> parts = {ExtractRange{"", cursor_type_, {}, {}, false}};
   if (partition_type_ && job_.num_partitions > 1) {
     std::optional<std::pair<int64_t, int64_t>> bounds;
@@ -409,9 +563,8 @@ Status JobRun::LoadWindow(int64_t start, int64_t stop, IngestRun* run) {
       bounds = std::make_pair(lo, hi);
     } else {
       TARN_ASSIGN_OR_RETURN(
-          bounds,
-          source_->Bounds(job_.source_table,
-                          {job_.partition_column, *partition_type_, {}, {}, false}, {window}));
+          bounds, source_->Bounds(job_.source_table,
+                                  {job_.partition_column, *partition_type_, {}, {}, false}, read));
     }
     if (bounds) {
       parts = SplitRanges(job_.partition_column, *partition_type_, bounds->first, bounds->second,
@@ -421,16 +574,20 @@ Status JobRun::LoadWindow(int64_t start, int64_t stop, IngestRun* run) {
   if (options_.progress != nullptr) {
     options_.progress->WindowStarted(job_.name, *run, parts.size());
   }
-  std::vector<std::vector<iceberg::DataFile>> written(parts.size());
+  std::vector<PartitionRead> reads(parts.size());
   std::atomic<int64_t> bytes{0};
   Status status = ParallelFor(parts.size(), static_cast<int>(parts.size()), [&](size_t i) {
-    Result<std::vector<iceberg::DataFile>> files = ReadPartition(window, parts[i], i, *run, &bytes);
-    if (!files.ok()) return files.status();
-    written[i] = *std::move(files);
-    return Status::OK();
+    std::vector<ExtractRange> ranges = read;
+    if (!parts[i].column.empty()) ranges.push_back(parts[i]);
+    return ReadPartition(ranges, i, *run, &bytes, &reads[i]);
   });
   std::vector<iceberg::DataFile> files;
-  for (auto& list : written) files.insert(files.end(), list.begin(), list.end());
+  std::map<std::string, std::vector<int64_t>> replaced;
+  for (PartitionRead& r : reads) {
+    files.insert(files.end(), r.files.begin(), r.files.end());
+    for (const auto& [file, pos] : r.replaced) replaced[lake_files_[file]].push_back(pos);
+  }
+  lake_keys_.clear();
   if (!status.ok()) {
     iceberg::RemoveUncommittedFiles(*ctx_.store, files);
     return status;
@@ -441,29 +598,53 @@ Status JobRun::LoadWindow(int64_t start, int64_t stop, IngestRun* run) {
     run->file_bytes += f.file_size_in_bytes;
   }
   run->files = static_cast<int64_t>(files.size());
+  for (auto& [path, positions] : replaced) {
+    std::sort(positions.begin(), positions.end());
+    positions.erase(std::unique(positions.begin(), positions.end()), positions.end());
+    run->replaced += static_cast<int64_t>(positions.size());
+  }
 
   // The window moves on, and the run is recorded, in the transaction of the commit.
   // A whole window moves on by a step; a window cut short by the horizon resumes there.
   const int64_t next_stop = stop == stop_ ? stop_ + step_ : stop_;
-  const std::string new_start = FormatOrderable(cursor_type_, stop);
-  const std::string new_stop = FormatOrderable(cursor_type_, next_stop);
+  const std::string new_start = Full() ? "" : FormatOrderable(cursor_type_, stop);
+  const std::string new_stop = Full() ? "" : FormatOrderable(cursor_type_, next_stop);
   auto advance = [&](Database& db, const iceberg::Snapshot* snapshot) -> Status {
     const int64_t now_ms = ctx_.clock->NowMillis();
-    TARN_RETURN_IF_ERROR(IngestStore::AdvanceWindow(db, job_.name, job_.window_start, new_start,
-                                                    new_stop, ctx_.owner, now_ms + ctx_.lease_ms,
-                                                    now_ms));
+    if (!Full()) {
+      TARN_RETURN_IF_ERROR(IngestStore::AdvanceWindow(db, job_.name, job_.window_start, new_start,
+                                                      new_stop, ctx_.owner, now_ms + ctx_.lease_ms,
+                                                      now_ms));
+    }
     IngestRun done = *run;
     done.status = snapshot ? "succeeded" : "empty";
     done.finished_ms = now_ms;
     if (snapshot) done.snapshot_id = snapshot->snapshot_id;
     return IngestStore::FinishRun(db, done);
   };
-  if (files.empty()) {
+  // A full job replaces the table's rows even with none (the source table was emptied),
+  // unless the table holds none either.
+  const iceberg::Snapshot* current = table_->metadata().current_snapshot();
+  const bool nothing = files.empty() && replaced.empty() &&
+                       (!Full() || current == nullptr ||
+                        (current->SummaryCount("total-data-files") == 0 &&
+                         current->SummaryCount("total-delete-files") == 0));
+  if (nothing) {
     TARN_RETURN_IF_ERROR(ctx_.db->Transaction([&] { return advance(*ctx_.db, nullptr); }));
     run->status = "empty";
   } else {
     in_commit_ = advance;
-    Result<iceberg::Snapshot> snapshot = table_->AppendFiles(files);
+    Result<iceberg::Snapshot> snapshot = Status::OK();
+    if (Full()) {
+      snapshot = table_->ReplaceAll(files);
+    } else {
+      Result<iceberg::Table::DeleteResult> result = table_->DeletePositions(replaced, files);
+      if (result.ok()) {
+        snapshot = *result->snapshot;
+      } else {
+        snapshot = result.status();
+      }
+    }
     in_commit_ = nullptr;
     if (!snapshot.ok()) {
       // Certainly not committed: nothing references the files. Otherwise keep them (orphan
@@ -477,6 +658,7 @@ Status JobRun::LoadWindow(int64_t start, int64_t stop, IngestRun* run) {
     run->snapshot_id = snapshot->snapshot_id;
   }
   run->finished_ms = ctx_.clock->NowMillis();
+  if (Full()) return Status::OK();
   job_.window_start = new_start;
   job_.window_stop = new_stop;
   start_ = stop;
@@ -486,7 +668,8 @@ Status JobRun::LoadWindow(int64_t start, int64_t stop, IngestRun* run) {
 
 void JobRun::Windows(JobOutcome* outcome) {
   for (int64_t n = 0; n < options_.max_windows; ++n) {
-    const int64_t until = std::min(stop_, horizon_);
+    // A full job loads the whole table once per run.
+    const int64_t until = Full() ? (n == 0 ? 1 : 0) : std::min(stop_, horizon_);
     if (until <= start_) {
       outcome->caught_up = true;
       return;
@@ -494,8 +677,10 @@ void JobRun::Windows(JobOutcome* outcome) {
     IngestRun run;
     run.run_id = RandomUuid();
     run.job = job_.name;
-    run.window_start = FormatOrderable(cursor_type_, start_);
-    run.window_stop = FormatOrderable(cursor_type_, until);
+    if (!Full()) {
+      run.window_start = FormatOrderable(cursor_type_, start_);
+      run.window_stop = FormatOrderable(cursor_type_, until);
+    }
     run.status = "running";
     run.started_ms = ctx_.clock->NowMillis();
     Status status = store_.StartRun(run);
@@ -594,9 +779,16 @@ Status ValidateJob(const IngestJob& job) {
     Result<int64_t> lag = ParseDuration(job.safety_lag);
     if (!lag.ok()) return Bad(job, "safety_lag", lag.status().message());
   }
-  if (!job.look_back.empty() || !job.soft_delete_column.empty()) {
-    return Bad(job, job.look_back.empty() ? "soft_delete_column" : "look_back",
-               "is not supported yet");
+  if (!job.look_back.empty()) {
+    if (job.mode == "full") return Bad(job, "look_back", "means nothing to a full job");
+    if (job.primary_key.empty()) {
+      return Bad(job, "look_back",
+                 "needs a primary_key: re-read rows replace their earlier versions by key");
+    }
+  }
+  std::set<std::string> key(job.primary_key.begin(), job.primary_key.end());
+  if (key.size() != job.primary_key.size() || key.count("")) {
+    return Bad(job, "primary_key", "names a column twice, or an empty one");
   }
   if (job.on_schema_change != "evolve" && job.on_schema_change != "fail" &&
       job.on_schema_change != "ignore") {

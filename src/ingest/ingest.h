@@ -13,6 +13,17 @@
 // are orphans); the next run starts where the last commit ended. A failed window is retried
 // by the next run, never skipped. Each row carries the window's run id and ingestion time
 // (_tarn_run_id, _tarn_ingested_at).
+//
+// With a primary key, a window reads [start - look_back, stop) (look_back defaults to none),
+// and its rows replace the table's rows of the same key whose cursor lies in that range: new
+// data files and position deletes commit as one `overwrite` snapshot, so the table holds each
+// key once per range read (late rows are caught, re-read rows are not doubled). Versions of a
+// key older than the range stay, as raw history. Rows whose soft_delete_column is true (or,
+// for a column that is not boolean, not null) are not loaded; with a key, they also remove
+// its versions in the range read.
+//
+// A full job (mode full) has no cursor: each run reads the whole table and replaces the
+// table's rows with it in one `overwrite` snapshot (earlier loads stay for time travel).
 #pragma once
 
 #include <cstdint>

@@ -36,7 +36,7 @@ std::string JobColumns() {
 
 constexpr char kRunColumns[] =
     "run_id, job_name, window_start, window_stop, status, row_count, source_bytes, file_count, "
-    "file_bytes, started_ms, finished_ms, snapshot_id, error";
+    "file_bytes, started_ms, finished_ms, snapshot_id, error, replaced_rows";
 
 // Empty text is stored as NULL.
 SqlValue Text(const std::string& text) { return text.empty() ? SqlValue{} : SqlValue{text}; }
@@ -152,6 +152,7 @@ IngestRun RunFromRow(const SqlRow& row) {
   run.finished_ms = CellOptional(row[10]);
   run.snapshot_id = CellOptional(row[11]);
   run.error = CellText(row[12]);
+  run.replaced = CellInt(row[13]);
   return run;
 }
 
@@ -243,11 +244,12 @@ Status IngestStore::ReleaseLease(const std::string& name, const std::string& own
 
 Status IngestStore::StartRun(const IngestRun& run) {
   return db_
-      .Execute(std::string("INSERT INTO tarn_ingest_runs (") + kRunColumns +
-                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-               {run.run_id, run.job, Text(run.window_start), Text(run.window_stop), run.status,
-                run.rows, run.source_bytes, run.files, run.file_bytes, run.started_ms,
-                Optional(run.finished_ms), Optional(run.snapshot_id), Text(run.error)})
+      .Execute(
+          std::string("INSERT INTO tarn_ingest_runs (") + kRunColumns +
+              ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          {run.run_id, run.job, Text(run.window_start), Text(run.window_stop), run.status, run.rows,
+           run.source_bytes, run.files, run.file_bytes, run.started_ms, Optional(run.finished_ms),
+           Optional(run.snapshot_id), Text(run.error), run.replaced})
       .status();
 }
 
@@ -260,11 +262,11 @@ Status IngestStore::FinishRun(Database& db, const IngestRun& run) {
       QueryResult result,
       db.Execute("UPDATE tarn_ingest_runs SET window_start = ?, window_stop = ?, status = ?, "
                  "row_count = ?, source_bytes = ?, file_count = ?, file_bytes = ?, "
-                 "finished_ms = ?, snapshot_id = ?, error = ? WHERE run_id = ? AND "
-                 "status = 'running'",
+                 "finished_ms = ?, snapshot_id = ?, error = ?, replaced_rows = ? WHERE "
+                 "run_id = ? AND status = 'running'",
                  {Text(run.window_start), Text(run.window_stop), run.status, run.rows,
                   run.source_bytes, run.files, run.file_bytes, Optional(run.finished_ms),
-                  Optional(run.snapshot_id), Text(error), run.run_id}));
+                  Optional(run.snapshot_id), Text(error), run.replaced, run.run_id}));
   if (result.rows_affected == 0) {
     return Status::NotFound("no running ingestion run '" + run.run_id + "'");
   }

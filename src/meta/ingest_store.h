@@ -54,8 +54,9 @@ struct IngestRun {
   std::string job;
   std::string window_start;
   std::string window_stop;
-  std::string status;  // running | succeeded | empty | failed | abandoned
-  int64_t rows = 0;
+  std::string status;    // running | succeeded | empty | failed | abandoned
+  int64_t rows = 0;      // rows written
+  int64_t replaced = 0;  // rows of the table the window's re-read replaced (look_back)
   int64_t source_bytes = 0;
   int64_t files = 0;
   int64_t file_bytes = 0;

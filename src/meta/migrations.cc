@@ -110,6 +110,12 @@ const std::vector<Migration>& AllMigrations() {
            "error VARCHAR(4000))",
            "CREATE INDEX tarn_ingest_runs_by_job ON tarn_ingest_runs (job_name, started_ms)",
        }},
+      {4,
+       "ingest runs count replaced rows",
+       {
+           // Rows of the table a window's re-read replaced (look_back with a primary key).
+           "ALTER TABLE tarn_ingest_runs ADD COLUMN replaced_rows BIGINT NOT NULL DEFAULT 0",
+       }},
   };
   return kMigrations;
 }

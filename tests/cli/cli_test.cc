@@ -58,7 +58,7 @@ TEST_F(CliTest, InitCreatesALakeThatInfoFinds) {
   ProcessResult init = Tarn({"init"});
   ASSERT_EQ(init.exit_code, 0) << init.err;
   EXPECT_THAT(init.out, HasSubstr("Initialized lake "));
-  EXPECT_THAT(init.out, HasSubstr("sqlite:" + Path("lake/tarn.db") + " (schema version 3)"));
+  EXPECT_THAT(init.out, HasSubstr("sqlite:" + Path("lake/tarn.db") + " (schema version 4)"));
   for (const char* made : {"tarn.yaml", "lake/tarn.db", "lake/tarn-lake.json", "lake/warehouse",
                            "lake/landing", "lake/inbox/purge", "lake/reports"}) {
     EXPECT_TRUE(std::filesystem::exists(Path(made))) << made;

@@ -275,6 +275,124 @@ TEST_F(IngestTest, AZeroRowTableAndSchemaChanges) {
                                            "raw_shop.t holds string")));
 }
 
+TEST_F(IngestTest, FullJobsReplaceTheTableEachRun) {
+  TARN_ASSERT_OK(
+      Sql("CREATE TABLE products (id int, name text, price numeric(8,2));"
+          "INSERT INTO products VALUES (1, 'tea', 2.50), (2, 'coffee', 3.10), (3, NULL, NULL);"));
+  IngestJob job;
+  job.name = "products";
+  job.source = "shop";
+  job.source_table = "products";
+  job.mode = "full";
+  job.partition_column = "id";
+  job.num_partitions = 2;
+  ingest::CompleteJob(&job);
+  TARN_ASSERT_OK(Add(job));
+  TARN_ASSERT_OK_AND_ASSIGN(ingest::JobOutcome outcome, Run("products"));
+  TARN_ASSERT_OK(outcome.status);
+  EXPECT_TRUE(outcome.caught_up);
+  ASSERT_EQ(outcome.windows.size(), 1u);
+  EXPECT_EQ(outcome.windows[0].rows, 3);
+  EXPECT_EQ(outcome.windows[0].window_start, "");
+  const std::vector<std::string> columns = {"id", "name", "price"};
+  EXPECT_EQ(Rows("raw_shop.products", columns),
+            (std::vector<std::string>{"1|tea|2.50", "2|coffee|3.10", "3|-|-"}));
+
+  // Each run replaces the table with the source as it is now, in one snapshot.
+  TARN_ASSERT_OK(
+      Sql("DELETE FROM products WHERE id = 1; UPDATE products SET name = 'mocha' WHERE id = 2;"
+          "INSERT INTO products VALUES (4, 'cocoa', 4.00);"));
+  TARN_ASSERT_OK_AND_ASSIGN(outcome, Run("products"));
+  TARN_ASSERT_OK(outcome.status);
+  ASSERT_EQ(outcome.windows.size(), 1u);
+  EXPECT_EQ(Rows("raw_shop.products", columns),
+            (std::vector<std::string>{"2|mocha|3.10", "3|-|-", "4|cocoa|4.00"}));
+  TARN_ASSERT_OK_AND_ASSIGN(auto table,
+                            iceberg::Table::Load(*catalog_, *store_, {"raw_shop", "products"}));
+  ASSERT_EQ(table->metadata().snapshots.size(), 2u);
+  EXPECT_EQ(table->metadata().current_snapshot()->operation(), "overwrite");
+  iceberg::ScanOptions first;
+  first.snapshot_id = table->metadata().snapshots[0].snapshot_id;
+  EXPECT_EQ(ScanRowsAsText(*table, first, "-").size(), 3u);  // the first load, for time travel
+
+  // An emptied source empties the table; after that, runs find nothing to do.
+  TARN_ASSERT_OK(Sql("DELETE FROM products"));
+  TARN_ASSERT_OK_AND_ASSIGN(outcome, Run("products"));
+  TARN_ASSERT_OK(outcome.status);
+  EXPECT_EQ(outcome.windows[0].status, "succeeded");
+  EXPECT_TRUE(Rows("raw_shop.products", columns).empty());
+  TARN_ASSERT_OK_AND_ASSIGN(outcome, Run("products"));
+  EXPECT_EQ(outcome.windows[0].status, "empty");
+  EXPECT_FALSE(outcome.windows[0].snapshot_id.has_value());
+  TARN_ASSERT_OK_AND_ASSIGN(std::vector<IngestRun> history,
+                            IngestStore(*db_).History("products", 9));
+  EXPECT_EQ(history.size(), 4u);
+
+  job.look_back = "1d";
+  EXPECT_THAT(ingest::ValidateJob(job),
+              StatusIs(StatusCode::kInvalidArgument,
+                       "ingestion job 'products': look_back means nothing to a full job"));
+}
+
+// With a primary key and a look-back, each window reads from look_back before its start, and
+// what it re-reads replaces the table's rows of the same key in the range read.
+TEST_F(IngestTest, LookBackReplacesReReadRowsByKey) {
+  TARN_ASSERT_OK(Sql(
+      "CREATE TABLE accounts (id int PRIMARY KEY, balance int, at timestamp, "
+      "gone boolean NOT NULL DEFAULT false);"
+      "INSERT INTO accounts (id, balance, at) VALUES (1, 10, '2026-11-01 10:00'), "
+      "(2, 20, '2026-11-01 20:00'), (3, 30, '2026-11-02 15:00'), (5, 50, '2026-11-02 16:00');"));
+  IngestJob job = Job("accounts", "accounts", "at", "2026-11-01");
+  job.primary_key = {"id"};
+  job.look_back = "12h";
+  job.soft_delete_column = "gone";
+  TARN_ASSERT_OK(Add(job));
+  TARN_ASSERT_OK_AND_ASSIGN(ingest::JobOutcome outcome, Run("accounts", 2));
+  TARN_ASSERT_OK(outcome.status);
+  ASSERT_EQ(outcome.windows.size(), 2u);
+  // The second window, [11-02, 11-03), read from 11-01 12:00: account 2 again, replacing itself.
+  EXPECT_EQ(outcome.windows[1].rows, 3);
+  EXPECT_EQ(outcome.windows[1].replaced, 1);
+  const std::vector<std::string> columns = {"id", "balance"};
+  EXPECT_EQ(Rows("raw_shop.accounts", columns),
+            (std::vector<std::string>{"1|10", "2|20", "3|30", "5|50"}));
+
+  // A late row in a loaded window, an update, and a soft delete: the next window's re-read
+  // takes the late row, replaces account 3 and removes account 5.
+  TARN_ASSERT_OK(
+      Sql("INSERT INTO accounts (id, balance, at) VALUES (4, 40, '2026-11-02 23:00');"
+          "UPDATE accounts SET balance = 31, at = '2026-11-03 01:00' WHERE id = 3;"
+          "UPDATE accounts SET gone = true, at = '2026-11-03 02:00' WHERE id = 5;"));
+  TARN_ASSERT_OK_AND_ASSIGN(outcome, Run("accounts", 1));
+  TARN_ASSERT_OK(outcome.status);
+  ASSERT_EQ(outcome.windows.size(), 1u);
+  EXPECT_EQ(outcome.windows[0].rows, 2);      // accounts 4 and 3; 5 is a deletion
+  EXPECT_EQ(outcome.windows[0].replaced, 2);  // the earlier 3 and 5
+  EXPECT_EQ(Rows("raw_shop.accounts", columns),
+            (std::vector<std::string>{"1|10", "2|20", "3|31", "4|40"}));
+  TARN_ASSERT_OK_AND_ASSIGN(auto table,
+                            iceberg::Table::Load(*catalog_, *store_, {"raw_shop", "accounts"}));
+  EXPECT_EQ(table->metadata().current_snapshot()->operation(), "overwrite");
+  TARN_ASSERT_OK_AND_ASSIGN(std::vector<IngestRun> history,
+                            IngestStore(*db_).History("accounts", 1));
+  ASSERT_EQ(history.size(), 1u);
+  EXPECT_EQ(history[0].replaced, 2);
+
+  // What the key and the look-back need.
+  job.primary_key.clear();
+  EXPECT_THAT(ingest::ValidateJob(job),
+              StatusIs(StatusCode::kInvalidArgument,
+                       "ingestion job 'accounts': look_back needs a primary_key: re-read rows "
+                       "replace their earlier versions by key"));
+  job = Job("no_key", "accounts", "at", "2026-11-01");
+  job.primary_key = {"account_id"};
+  job.look_back = "1h";
+  TARN_ASSERT_OK(Add(job));
+  EXPECT_THAT(Run("no_key"), StatusIs(StatusCode::kInvalidArgument,
+                                      "ingestion job 'no_key': primary_key 'account_id' is not a "
+                                      "column of accounts of source 'shop'"));
+}
+
 TEST_F(IngestTest, BadSourcesAndJobsSayWhatIsWrong) {
   TARN_ASSERT_OK(
       Sql("CREATE TABLE t (id int, at date, label text, iv interval);"

@@ -32,6 +32,7 @@ test: deps
 	@scripts/fuzz.sh $(FUZZ_SECONDS)
 	@build/asan/bench/parquet_bench --rows 20000 --dir build/asan/bench-smoke | tail -n 1
 	@build/asan/bench/iceberg_bench --rows 100000 --files 200 --manifests 20 --dir build/asan/bench-smoke/iceberg | tail -n 1
+	@build/asan/bench/ingest_bench --rows 20000 --dir build/asan/bench-smoke/ingest | tail -n 1
 	@ctest --preset asan
 
 # Benchmarks against their peers, with ratios (release build; 10 million rows, about two minutes).
@@ -39,6 +40,7 @@ BENCH_ROWS ?= 10000000
 bench: deps build
 	@build/release/bench/parquet_bench --rows $(BENCH_ROWS) --dir build/release/bench-data
 	@build/release/bench/iceberg_bench --rows $(BENCH_ROWS) --dir build/release/bench-data/iceberg
+	@build/release/bench/ingest_bench --rows $(BENCH_ROWS) --dir build/release/bench-data/ingest
 
 # A longer fuzzing session: make fuzz FUZZ_SECONDS=600
 fuzz: deps

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "check.h"
 #include "iceberg/partition.h"
 #include "iceberg/scan.h"
 #include "iceberg/table.h"
@@ -28,22 +29,6 @@ using namespace tarn;  // NOLINT(google-build-using-namespace): a benchmark's ma
 
 double Seconds(Stopwatch::time_point start) {
   return std::chrono::duration<double>(Stopwatch::now() - start).count();
-}
-
-template <typename T>
-T Check(Result<T> result, const char* what) {
-  if (!result.ok()) {
-    std::fprintf(stderr, "%s: %s\n", what, result.status().ToString().c_str());
-    std::exit(1);
-  }
-  return std::move(result).value();
-}
-
-void Check(const Status& status, const char* what) {
-  if (!status.ok()) {
-    std::fprintf(stderr, "%s: %s\n", what, status.ToString().c_str());
-    std::exit(1);
-  }
 }
 
 }  // namespace

@@ -40,7 +40,7 @@ Result<int64_t> ParseOrderable(const DataType& type, std::string_view text) {
   return type.id == TypeId::kDate ? column.GetInt32(0) : column.GetInt64(0);
 }
 
-std::string FormatOrderable(const DataType& type, int64_t value) {
+std::string OrderableValueText(const DataType& type, int64_t value) {
   if (type.id == TypeId::kInt || type.id == TypeId::kLong) return std::to_string(value);
   Column column(type);
   if (type.id == TypeId::kDate) {
@@ -50,6 +50,11 @@ std::string FormatOrderable(const DataType& type, int64_t value) {
   }
   std::string text;
   FormatValue(column, 0, &text);
+  return text;
+}
+
+std::string FormatOrderable(const DataType& type, int64_t value) {
+  std::string text = OrderableValueText(type, value);
   // SQLite compares text: '2026-11-21 10:00:00' is how it is usually stored.
   if (size_t t = text.find('T'); t != std::string::npos) text[t] = ' ';
   if (!text.empty() && text.back() == 'Z') text.replace(text.size() - 1, 1, "+00:00");

@@ -114,6 +114,8 @@ class BatchReader {
 // kInvalidArgument when `type` is not integer, date or timestamp, or `text` does not parse.
 Result<int64_t> ParseOrderable(const DataType& type, std::string_view text);
 std::string FormatOrderable(const DataType& type, int64_t value);
+// The value's text form as tarn writes it (columnar/value_text.h: 2026-11-21T10:04:05Z).
+std::string OrderableValueText(const DataType& type, int64_t value);
 bool IsOrderable(const DataType& type);
 
 // " WHERE ..." selecting the rows of `ranges` (empty when there are none), for statements

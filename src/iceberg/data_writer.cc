@@ -171,28 +171,47 @@ Status DataWriter::WriteBatch(const ColumnBatch& input) {
                             ParquetWriter::Open(table_.store(), file.key, schema_, parquet_));
       it = open_.emplace(path, std::move(file)).first;
     }
+    it->second.last_used = ++uses_;
     Status status = it->second.writer->Write(batch);
     if (!status.ok()) return status.WithContext("writing " + table_.id().ToString());
+    // Memory is a row group per open file: past the limit, the file written longest ago is
+    // finished (rows of its partition that come later go to a new file). Rows that arrive in
+    // partition order, as a window read by its cursor does, keep one file per partition.
+    if (open_.size() > kMaxOpenFiles) {
+      auto oldest = open_.begin();
+      for (auto f = open_.begin(); f != open_.end(); ++f) {
+        if (f->second.last_used < oldest->second.last_used) oldest = f;
+      }
+      Status closed = CloseFile(oldest->second);
+      open_.erase(oldest);
+      TARN_RETURN_IF_ERROR(closed);
+    }
   }
   rows_ += static_cast<int64_t>(input.num_rows());
+  return Status::OK();
+}
+
+Status DataWriter::CloseFile(OpenFile& file) {
+  Result<ParquetFileSummary> summary = file.writer->Close();
+  file.writer.reset();  // closed, or failed and discarded
+  if (!summary.ok()) return summary.status();
+  DataFile d;
+  d.file_path = table_.store().Uri(file.key);
+  d.spec_id = spec_.spec_id;
+  d.partition = file.partition;
+  SetMetrics(*schema_, *summary, &d);
+  done_.push_back(std::move(d));
   return Status::OK();
 }
 
 Result<std::vector<DataFile>> DataWriter::Finish() {
   if (finished_) return Status::FailedPrecondition("the data writer is finished");
   for (auto& [path, file] : open_) {
-    Result<ParquetFileSummary> summary = file.writer->Close();
-    file.writer.reset();  // closed, or failed and discarded
-    if (!summary.ok()) {
+    Status closed = CloseFile(file);
+    if (!closed.ok()) {
       Abort();
-      return summary.status();
+      return closed;
     }
-    DataFile d;
-    d.file_path = table_.store().Uri(file.key);
-    d.spec_id = spec_.spec_id;
-    d.partition = file.partition;
-    SetMetrics(*schema_, *summary, &d);
-    done_.push_back(std::move(d));
   }
   open_.clear();
   finished_ = true;

@@ -209,10 +209,14 @@ class Table {
 };
 
 // Writes rows as Parquet data files of a table's current schema and partition spec, one file
-// per partition, in memory bounded by a row group per open partition. Nothing is committed:
-// pass the files to Table::AppendFiles. Destroying an unfinished writer removes its files.
+// per partition, in memory bounded by a row group per open file; at most kMaxOpenFiles are
+// open (the one written longest ago is finished first, so rows in partition order make one file
+// per partition). Nothing is committed: pass the files to Table::AppendFiles. Destroying an
+// unfinished writer removes its files.
 class DataWriter {
  public:
+  static constexpr size_t kMaxOpenFiles = 8;
+
   explicit DataWriter(Table& table);
   ~DataWriter();
   DataWriter(const DataWriter&) = delete;
@@ -233,8 +237,11 @@ class DataWriter {
     std::unique_ptr<ParquetWriter> writer;
     std::string key;
     std::vector<std::optional<Column>> partition;
+    uint64_t last_used = 0;
   };
   Status WriteBatch(const ColumnBatch& batch);
+  // Closes the file and describes it into done_.
+  Status CloseFile(OpenFile& file);
 
   Table& table_;
   std::shared_ptr<const Schema> schema_;
@@ -245,6 +252,7 @@ class DataWriter {
   std::map<std::string, OpenFile> open_;  // by partition path
   std::vector<DataFile> done_;
   int64_t rows_ = 0;
+  uint64_t uses_ = 0;
   bool finished_ = false;
 };
 

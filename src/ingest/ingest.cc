@@ -425,15 +425,8 @@ Status JobRun::LoadLakeKeys(int64_t lower, int64_t upper) {
     return q + "\"";
   };
   auto literal = [&](int64_t value) {
-    if (IsInteger(cursor_type_)) return std::to_string(value);
-    Column column(cursor_type_);
-    if (cursor_type_.id == TypeId::kDate) {
-      column.AppendInt32(static_cast<int32_t>(value));
-    } else {
-      column.AppendInt64(value);
-    }
-    std::string text;
-    FormatValue(column, 0, &text);
+    std::string text = OrderableValueText(cursor_type_, value);
+    if (IsInteger(cursor_type_)) return text;
     const char* kind = cursor_type_.id == TypeId::kDate        ? "DATE"
                        : cursor_type_.id == TypeId::kTimestamp ? "TIMESTAMP"
                                                                : "TIMESTAMPTZ";

@@ -2,6 +2,7 @@
 // examples; tables tarn creates and appends to, read back by tarn's scan and by icebird, their
 // manifests checked by python3-avro; commits that race or fail at every step.
 #include <filesystem>
+#include <set>
 
 #include "iceberg/values.h"
 #include "iceberg_fixture.h"
@@ -776,6 +777,40 @@ TEST_F(IcebergTableTest, DeletesByPositionTakeExactlyThoseRows) {
   EXPECT_EQ(DuckDbQuery("SELECT count(*)::VARCHAR, sum(id)::VARCHAR FROM '" +
                         path.substr(std::string("file://").size()) + "'"),
             nlohmann::json::parse(R"([["10","45"]])"));
+}
+
+// A writer keeps at most kMaxOpenFiles partitions open (memory is a row group per open file):
+// rows in partition order make one file per partition; scattered rows make more files, and
+// every row is still written once.
+TEST_F(IcebergTableTest, DataWritersBoundTheirOpenFiles) {
+  TARN_ASSERT_OK_AND_ASSIGN(PartitionSpec spec, iceberg::ParsePartitionSpec("day(ts)", schema_));
+  TARN_ASSERT_OK_AND_ASSIGN(
+      auto table, Table::Create(*catalog_, *base_, {"sales", "open_files"}, schema_, spec));
+  const int64_t days = 2 * static_cast<int64_t>(iceberg::DataWriter::kMaxOpenFiles) + 4;
+  // In order: a day at a time (24 rows an hour apart), one batch per day.
+  std::vector<ColumnBatch> sorted;
+  for (int64_t d = 0; d < days; ++d) sorted.push_back(Rows(d * 24, 24));
+  TARN_ASSERT_OK_AND_ASSIGN(std::vector<DataFile> files, table->WriteDataFiles(sorted));
+  EXPECT_EQ(static_cast<int64_t>(files.size()), days);
+  // Scattered: every batch touches every day, so files are finished and reopened.
+  std::vector<ColumnBatch> scattered;
+  for (int64_t hour = 0; hour < 3; ++hour) {
+    ColumnBatch batch(std::make_shared<const Schema>(schema_));
+    for (int64_t d = 0; d < days; ++d) {
+      ColumnBatch one = Rows(1000 + d * 24 + hour, 1);
+      for (size_t c = 0; c < batch.num_columns(); ++c) batch.column(c).AppendFrom(one.column(c), 0);
+    }
+    scattered.push_back(std::move(batch));
+  }
+  TARN_ASSERT_OK_AND_ASSIGN(std::vector<DataFile> more, table->WriteDataFiles(scattered));
+  EXPECT_GT(static_cast<int64_t>(more.size()), days);
+  files.insert(files.end(), more.begin(), more.end());
+  TARN_ASSERT_OK(table->AppendFiles(files).status());
+  std::vector<std::string> rows = ScanText(*table);
+  EXPECT_EQ(static_cast<int64_t>(rows.size()), days * 24 + days * 3);
+  std::set<std::string> unique(rows.begin(), rows.end());
+  EXPECT_EQ(unique.size(), rows.size());
+  EXPECT_EQ(IcebirdText(*table), rows);
 }
 
 // Ingestion's two commits: a re-read that replaces rows (new files + position deletes in one

@@ -20,6 +20,8 @@ class PostgresServer {
   static constexpr char kPasswordRole[] = "tarn_password_role";
 
   int port() const { return port_; }
+  // The server's bin folder (psql, pg_dump, ... of the same version).
+  const std::string& bin_dir() const { return bin_; }
   // "postgresql://postgres@127.0.0.1:PORT/DB"
   std::string Uri(const std::string& database = "postgres") const;
   // Creates an empty database and returns its URI.

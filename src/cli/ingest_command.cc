@@ -106,6 +106,7 @@ Status ApplyFlags(const IngestOptions& o, IngestJob* job) {
 
 // "[start, stop)", or "[start, start + step)" before the first run fixes the stop.
 std::string Window(const IngestJob& job) {
+  if (job.mode == "full") return "(whole table, each run)";
   if (job.window_start.empty()) return "-";
   return "[" + job.window_start + ", " +
          (job.window_stop.empty() ? "start + " + job.window_step : job.window_stop) + ")";
@@ -126,7 +127,7 @@ void PrintJob(const IngestJob& job) {
   line("target", job.target_namespace + "." + job.target_table);
   line("mode", job.mode);
   line("cursor", job.cursor_column);
-  if (!job.window_start.empty()) line("next window", Window(job));
+  if (!job.window_start.empty() || job.mode == "full") line("next window", Window(job));
   line("window step", job.window_step);
   line("safety lag", job.safety_lag);
   if (!job.partition_column.empty()) {
@@ -141,7 +142,7 @@ void PrintJob(const IngestJob& job) {
   line("soft delete column", job.soft_delete_column);
   line("on schema change", job.on_schema_change);
   line("excluded columns", JoinList(job.exclude_columns));
-  line("lake partitioning", job.lake_partitioning);
+  if (job.mode != "full") line("lake partitioning", job.lake_partitioning);
   if (!job.lease_owner.empty()) {
     line("lease", job.lease_owner + " until " + FormatIso8601(job.lease_expires_ms * 1000));
   }

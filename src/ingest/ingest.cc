@@ -174,8 +174,8 @@ class JobRun {
   // With a primary key: the key and position of each row the table holds with its cursor in
   // [lower, upper), into lake_keys_ and lake_files_.
   Status LoadLakeKeys(int64_t lower, int64_t upper);
-  // The primary key of row `row` of `batch`, whose first columns are columns_.
-  std::string KeyOf(const ColumnBatch& batch, size_t row) const;
+  // The primary key of row `row` of `batch`, from the columns at `key` (in key order).
+  static std::string KeyOf(const ColumnBatch& batch, const std::vector<size_t>& key, size_t row);
   bool Full() const { return job_.mode == "full"; }
   std::string Where() const { return job_.source_table + " of source '" + job_.source + "'"; }
 
@@ -394,12 +394,13 @@ Status JobRun::Prepare() {
   return Status::OK();
 }
 
-std::string JobRun::KeyOf(const ColumnBatch& batch, size_t row) const {
+std::string JobRun::KeyOf(const ColumnBatch& batch, const std::vector<size_t>& key_columns,
+                          size_t row) {
   // Each column's text form, length-prefixed ("\xff" for null): equal for equal values whatever
   // the width (an int and a long, a decimal before and after its precision grew).
   std::string key;
   std::string text;
-  for (size_t index : key_columns_) {
+  for (size_t index : key_columns) {
     const Column& column = batch.column(index);
     if (!column.IsValid(row)) {
       key += '\xff';
@@ -442,13 +443,8 @@ Status JobRun::LoadLakeKeys(int64_t lower, int64_t upper) {
   }
   TARN_ASSIGN_OR_RETURN(std::unique_ptr<iceberg::TableScan> scan,
                         iceberg::TableScan::Open(*table_, options));
-  // KeyOf reads the key columns at their indices in columns_: place the scanned ones there.
-  std::vector<Field> fields;
-  fields.reserve(columns_.size());
-  for (const SourceColumn& c : columns_) {
-    fields.push_back({static_cast<int32_t>(fields.size() + 1), c.name, *c.lake_type, false});
-  }
-  auto placed_schema = std::make_shared<const Schema>(std::move(fields));
+  std::vector<size_t> scanned(key_columns_.size());  // the scan's columns are the key's
+  for (size_t k = 0; k < scanned.size(); ++k) scanned[k] = k;
   ColumnBatch batch(scan->schema());
   while (true) {
     TARN_ASSIGN_OR_RETURN(bool more, scan->Next(&batch));
@@ -457,12 +453,8 @@ Status JobRun::LoadLakeKeys(int64_t lower, int64_t upper) {
       lake_files_.push_back(scan->last_file().file_path);
     }
     const auto file = static_cast<uint32_t>(lake_files_.size() - 1);
-    ColumnBatch placed(placed_schema);
-    for (size_t k = 0; k < key_columns_.size(); ++k) {
-      placed.column(key_columns_[k]) = batch.column(k);
-    }
     for (size_t row = 0; row < batch.num_rows(); ++row) {
-      lake_keys_[KeyOf(placed, row)].emplace_back(file, scan->last_positions()[row]);
+      lake_keys_[KeyOf(batch, scanned, row)].emplace_back(file, scan->last_positions()[row]);
     }
   }
   return Status::OK();
@@ -499,7 +491,7 @@ Status JobRun::ReadPartition(const std::vector<ExtractRange>& ranges, size_t ind
     std::vector<uint8_t> deleted;
     if (!lake_keys_.empty()) {
       for (size_t row = 0; row < n; ++row) {
-        auto it = lake_keys_.find(KeyOf(batch, row));
+        auto it = lake_keys_.find(KeyOf(batch, key_columns_, row));
         if (it != lake_keys_.end()) {
           out->replaced.insert(out->replaced.end(), it->second.begin(), it->second.end());
         }
@@ -662,8 +654,8 @@ Status JobRun::LoadWindow(int64_t start, int64_t stop, IngestRun* run) {
 void JobRun::Windows(JobOutcome* outcome) {
   for (int64_t n = 0; n < options_.max_windows; ++n) {
     // A full job loads the whole table once per run.
-    const int64_t until = Full() ? (n == 0 ? 1 : 0) : std::min(stop_, horizon_);
-    if (until <= start_) {
+    const int64_t until = Full() ? 0 : std::min(stop_, horizon_);
+    if (Full() ? n > 0 : until <= start_) {
       outcome->caught_up = true;
       return;
     }

@@ -37,7 +37,8 @@ struct IngestOptions {
 constexpr const char* kFieldFlags[][2] = {
     {"source", "The source's name in tarn.yaml"},
     {"table", "The source table: TABLE or SCHEMA.TABLE"},
-    {"target", "The lake table (default raw_<source>.<table>)"},
+    {"query", "Instead of --table: one SELECT statement whose rows the job reads"},
+    {"target", "The lake table (default raw_<source>.<table>, or raw_<source>.<job> for a query)"},
     {"mode", "incremental (default) or full"},
     {"cursor", "The column windows are over (integer, date or timestamp)"},
     {"start", "Where the first window starts, in the cursor's form (2026-11-01, 1000)"},
@@ -80,9 +81,15 @@ std::string JoinList(const std::vector<std::string>& items) {
 
 // Applies the definition flags given on the command line to `job`.
 Status ApplyFlags(const IngestOptions& o, IngestJob* job) {
+  if (o.fields.count("table") && o.fields.count("query")) {
+    return Status::InvalidArgument("give --table or --query, not both");
+  }
   for (const auto& [flag, value] : o.fields) {
     if (flag == "source") job->source = value;
-    if (flag == "table") job->source_table = value;
+    if (flag == "table" || flag == "query") {  // one replaces the other
+      job->source_table = flag == "table" ? value : "";
+      job->source_query = flag == "query" ? value : "";
+    }
     if (flag == "target") TARN_RETURN_IF_ERROR(ingest::SetTarget(job, value));
     if (flag == "mode") job->mode = value;
     if (flag == "cursor") job->cursor_column = value;
@@ -118,12 +125,18 @@ std::string RunWindow(const IngestRun& run) {
   return "[" + run.window_start + ", " + run.window_stop + ")";
 }
 
+// "bank main.deposits", or "bank (query)".
+std::string SourceText(const IngestJob& job) {
+  return job.source + " " + (job.source_query.empty() ? job.source_table : "(query)");
+}
+
 void PrintJob(const IngestJob& job) {
   auto line = [](const char* key, const std::string& value) {
     if (!value.empty()) std::printf("%-18s %s\n", key, value.c_str());
   };
   line("job", job.name);
-  line("source", job.source + " " + job.source_table);
+  line("source", SourceText(job));
+  line("query", job.source_query);
   line("target", job.target_namespace + "." + job.target_table);
   line("mode", job.mode);
   line("cursor", job.cursor_column);
@@ -392,9 +405,9 @@ Status RunIngest(const GlobalOptions& global, const std::string& verb, const Ing
       return Status::OK();
     }));
     for (const IngestJob& job : jobs) {
-      std::printf("added job %s: %s %s -> %s.%s, next window %s\n", job.name.c_str(),
-                  job.source.c_str(), job.source_table.c_str(), job.target_namespace.c_str(),
-                  job.target_table.c_str(), Window(job).c_str());
+      std::printf("added job %s: %s -> %s.%s, next window %s\n", job.name.c_str(),
+                  SourceText(job).c_str(), job.target_namespace.c_str(), job.target_table.c_str(),
+                  Window(job).c_str());
     }
     return Status::OK();
   }
@@ -402,8 +415,7 @@ Status RunIngest(const GlobalOptions& global, const std::string& verb, const Ing
     TARN_ASSIGN_OR_RETURN(std::vector<IngestJob> jobs, store.List());
     std::printf("%-20s %-30s %-30s %-12s %s\n", "job", "source", "target", "cursor", "next window");
     for (const IngestJob& job : jobs) {
-      std::printf("%-20s %-30s %-30s %-12s %s\n", job.name.c_str(),
-                  (job.source + " " + job.source_table).c_str(),
+      std::printf("%-20s %-30s %-30s %-12s %s\n", job.name.c_str(), SourceText(job).c_str(),
                   (job.target_namespace + "." + job.target_table).c_str(),
                   job.cursor_column.c_str(), Window(job).c_str());
     }

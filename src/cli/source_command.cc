@@ -13,6 +13,7 @@ namespace {
 struct SourceOptions {
   std::string name;
   std::string table;    // describe
+  std::string query;    // describe --query
   std::string schema;   // tables
   std::string include;  // tables
   std::string exclude;  // tables
@@ -78,13 +79,20 @@ Status Tables(Source& source, const SourceOptions& o) {
   return Status::OK();
 }
 
-Status Describe(Source& source, const std::string& name) {
-  TARN_ASSIGN_OR_RETURN(SourceTable table, source.Describe(name));
-  std::string rows = table.row_estimate ? "about " + std::to_string(*table.row_estimate) + " rows"
-                                        : "row count unknown (never analyzed)";
-  std::printf("table        %s (%s), %s%s\n", table.name.ToString().c_str(),
-              table.name.kind.c_str(), rows.c_str(),
-              table.can_select ? "" : "; NO SELECT privilege for this user");
+Status Describe(Source& source, const SourceOptions& o) {
+  if (o.table.empty() == o.query.empty()) {
+    return Status::InvalidArgument("describe a TABLE or a --query, one of them");
+  }
+  TARN_ASSIGN_OR_RETURN(SourceTable table, source.DescribeRelation({o.table, o.query}));
+  if (o.query.empty()) {
+    std::string rows = table.row_estimate ? "about " + std::to_string(*table.row_estimate) + " rows"
+                                          : "row count unknown (never analyzed)";
+    std::printf("table        %s (%s), %s%s\n", table.name.ToString().c_str(),
+                table.name.kind.c_str(), rows.c_str(),
+                table.can_select ? "" : "; NO SELECT privilege for this user");
+  } else {
+    std::printf("query        %zu columns (not run; nullability unknown)\n", table.columns.size());
+  }
   std::string key;
   for (const std::string& k : table.primary_key) key += (key.empty() ? "" : ", ") + k;
   std::printf("primary key  %s\n", key.empty() ? "none" : key.c_str());
@@ -112,7 +120,7 @@ Status RunSource(const GlobalOptions& global, const std::string& verb, const Sou
   TARN_ASSIGN_OR_RETURN(std::unique_ptr<Source> source, Source::Open(*source_config));
   if (verb == "test") return Test(*source);
   if (verb == "tables") return Tables(*source, o);
-  return Describe(*source, o.table);
+  return Describe(*source, o);
 }
 
 }  // namespace
@@ -130,7 +138,9 @@ void AddSourceCommand(CLI::App& app, const GlobalOptions& global, Action* action
   };
   for (Verb verb : {Verb{"test", "Connect, report the server, round trip and privileges"},
                     Verb{"tables", "List the tables and views the source shows"},
-                    Verb{"describe", "Columns, lake types, primary key and size of one table"}}) {
+                    Verb{"describe",
+                         "Columns, lake types, primary key and size of one table (or "
+                         "a query's result)"}}) {
     CLI::App* sub = cmd->add_subcommand(verb.name, verb.help);
     sub->add_option("source", o->name, "The source's name in tarn.yaml")->required();
     std::string v = verb.name;
@@ -140,8 +150,8 @@ void AddSourceCommand(CLI::App& app, const GlobalOptions& global, Action* action
       sub->add_option("--exclude", o->exclude, "Leave out tables whose name matches this regex");
     }
     if (v == "describe") {
-      sub->add_option("table", o->table, "TABLE or SCHEMA.TABLE (quote parts with \"...\")")
-          ->required();
+      sub->add_option("table", o->table, "TABLE or SCHEMA.TABLE (quote parts with \"...\")");
+      sub->add_option("--query", o->query, "Instead of a table: the result columns of this SELECT");
     }
     sub->callback([&global, action, o, v] {
       *action = [&global, o, v] { return RunSource(global, v, *o); };

@@ -12,16 +12,24 @@ namespace tarn {
 namespace {
 
 // The error of a failed `result` on `conn`, as "<context>: <server's first line>": missing
-// tables, schemas and columns are kNotFound (the caller's mistake, not an internal error), a
-// broken connection kUnavailable, the rest by SQLSTATE. The caller still owns `result`.
+// tables, schemas and columns are kNotFound, a query the server refuses (syntax, types, an
+// unsupported construct) kInvalidArgument, a write in the read-only session
+// kFailedPrecondition: the caller's mistakes, not internal errors. A broken connection is
+// kUnavailable, the rest by SQLSTATE. The caller still owns `result`.
 Status ResultError(pg_conn* conn, const PGresult* result, const std::string& context) {
   const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
   const std::string_view code = state ? state : "";
-  std::string message = PostgresFirstLine(PQresultErrorMessage(result));
+  const char* primary = PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
+  std::string message = PostgresFirstLine(primary ? primary : PQresultErrorMessage(result));
   if (message.empty()) message = PostgresFirstLine(PQerrorMessage(conn));
   const std::string full = context + ": " + message;
   if (code == "42P01" || code == "3F000" || code == "42703") return Status::NotFound(full);
   if (PQstatus(conn) != CONNECTION_OK) return Status::Unavailable(full);
+  if ((code.starts_with("42") && code != "42501") || code.starts_with("0A") ||
+      code.starts_with("22")) {
+    return Status::InvalidArgument(full);
+  }
+  if (code == "25006") return Status::FailedPrecondition(full);
   return Status(CodeForSqlState(code), full);
 }
 
@@ -45,7 +53,13 @@ Result<std::unique_ptr<Source>> PostgresSource::Open(const SourceConfig& config)
            source + ": the URI holds a password; use password: env:NAME or "
                     "file:PATH instead",
            source + ": the server refused the credentials", source, source + " is unreachable"}));
-  return std::unique_ptr<Source>(new PostgresSource(config, conn));
+  std::unique_ptr<PostgresSource> opened(new PostgresSource(config, conn));
+  // tarn only reads a source: a job's query cannot write through this session either.
+  TARN_RETURN_IF_ERROR(opened
+                           ->Query("starting a read-only session",
+                                   "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+                           .status());
+  return std::unique_ptr<Source>(std::move(opened));
 }
 
 PostgresSource::~PostgresSource() { PQfinish(conn_); }
@@ -152,6 +166,18 @@ std::optional<DataType> PostgresSource::MapType(const std::string& type_name, in
   return std::nullopt;
 }
 
+SourceColumn PostgresSource::ColumnFromCatalog(const Row& row) {
+  SourceColumn c;
+  c.name = row[0].value_or("");
+  c.source_type = row[1].value_or("");
+  c.nullable = row[5].value_or("f") != "t";
+  const char kind = row[3].value_or("b")[0], category = row[4].value_or("U")[0];
+  c.lake_type = MapType(row[2].value_or(""), std::atoi(row[6].value_or("-1").c_str()), kind,
+                        category, &c.unmapped_reason);
+  c.read_as = kind == 'e' ? "enum" : category == 'A' ? "array" : row[2].value_or("");
+  return c;
+}
+
 Result<SourceTable> PostgresSource::Describe(const std::string& text) {
   TARN_ASSIGN_OR_RETURN(SourceTableName name, ParseSourceTableName(text, "public"));
   const std::string what = "describing " + name.ToString();
@@ -187,17 +213,7 @@ Result<SourceTable> PostgresSource::Describe(const std::string& text) {
                               "WHERE a.attrelid = $1::oid AND a.attnum > 0 AND NOT a.attisdropped "
                               "ORDER BY a.attnum",
                               {oid}));
-  for (const Row& row : columns) {
-    SourceColumn c;
-    c.name = row[0].value_or("");
-    c.source_type = row[1].value_or("");
-    c.nullable = row[5].value_or("f") != "t";
-    const char kind = row[3].value_or("b")[0], category = row[4].value_or("U")[0];
-    c.lake_type = MapType(row[2].value_or(""), std::atoi(row[6].value_or("-1").c_str()), kind,
-                          category, &c.unmapped_reason);
-    c.read_as = kind == 'e' ? "enum" : category == 'A' ? "array" : row[2].value_or("");
-    table.columns.push_back(std::move(c));
-  }
+  for (const Row& row : columns) table.columns.push_back(ColumnFromCatalog(row));
   TARN_ASSIGN_OR_RETURN(
       std::vector<Row> key,
       Query(what,
@@ -206,6 +222,68 @@ Result<SourceTable> PostgresSource::Describe(const std::string& text) {
             "a.attnum = k.attnum WHERE i.indrelid = $1::oid AND i.indisprimary ORDER BY k.ord",
             {oid}));
   for (const Row& row : key) table.primary_key.push_back(row[0].value_or(""));
+  return table;
+}
+
+Result<SourceTable> PostgresSource::DescribeQuery(const std::string& query) {
+  const std::string what = "describing the query of source '" + config_.name + "'";
+  // Prepared alone first: one complete statement (PQprepare refuses two), so that wrapping it
+  // in a subquery cannot change where it ends.
+  auto prepare = [&](const std::string& sql) -> Status {
+    PGresult* result = PQprepare(conn_, "", sql.c_str(), 0, nullptr);
+    Status status = PQresultStatus(result) == PGRES_COMMAND_OK ? Status::OK()
+                                                               : ResultError(conn_, result, what);
+    PQclear(result);
+    return status;
+  };
+  const std::string_view trimmed = TrimQuery(query);
+  if (trimmed.empty()) return Status::InvalidArgument(what + ": the query is empty");
+  TARN_RETURN_IF_ERROR(prepare(std::string(trimmed)));
+  TARN_ASSIGN_OR_RETURN(std::string from, FromClause(SourceRelation::Query(query), "public"));
+  TARN_RETURN_IF_ERROR(prepare("SELECT * FROM " + from));
+  PGresult* described = PQdescribePrepared(conn_, "");
+  if (PQresultStatus(described) != PGRES_COMMAND_OK) {
+    Status error = ResultError(conn_, described, what);
+    PQclear(described);
+    return error;
+  }
+  std::vector<std::string> names;
+  std::string oids = "{", typmods = "{";
+  for (int i = 0; i < PQnfields(described); ++i) {
+    names.emplace_back(PQfname(described, i));
+    oids += (i > 0 ? "," : "") + std::to_string(PQftype(described, i));
+    typmods += (i > 0 ? "," : "") + std::to_string(PQfmod(described, i));
+  }
+  PQclear(described);
+  for (size_t i = 0; i < names.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      if (names[i] == names[j]) {
+        return Status::InvalidArgument(what + ": two columns are named '" + names[i] +
+                                       "'; give them distinct aliases (AS name)");
+      }
+    }
+  }
+  // The same catalog facts as Describe reads for a table, by type oid and modifier.
+  TARN_ASSIGN_OR_RETURN(
+      std::vector<Row> types,
+      Query(what,
+            "SELECT format_type(t.oid, c.typmod), COALESCE(b.typname, t.typname), "
+            "COALESCE(b.typtype, t.typtype), COALESCE(b.typcategory, t.typcategory), "
+            "CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE c.typmod END FROM "
+            "unnest($1::oid[], $2::int4[]) WITH ORDINALITY AS c(oid, typmod, ord) JOIN pg_type t "
+            "ON t.oid = c.oid LEFT JOIN pg_type b ON t.typtype = 'd' AND b.oid = t.typbasetype "
+            "ORDER BY c.ord",
+            {oids + "}", typmods + "}"}));
+  if (types.size() != names.size()) {
+    return Status::Internal(what + ": the catalog lacks a column's type");
+  }
+  SourceTable table;
+  table.name = {"", "query", "query", true};
+  table.can_select = true;
+  for (size_t i = 0; i < names.size(); ++i) {
+    const Row& t = types[i];
+    table.columns.push_back(ColumnFromCatalog({names[i], t[0], t[1], t[2], t[3], "f", t[4]}));
+  }
   return table;
 }
 
@@ -421,10 +499,11 @@ class PostgresBatchReader final : public BatchReader {
     std::string message = PostgresFirstLine(PQerrorMessage(conn_));
     while (PGresult* result = PQgetResult(conn_)) PQclear(result);
     if (PQstatus(conn_) != CONNECTION_OK) {
-      return Status::Unavailable("reading " + request_.table + " from " + source_ +
+      return Status::Unavailable("reading " + request_.relation.ToString() + " from " + source_ +
                                  ": the connection broke: " + message);
     }
-    return Status::Internal("reading " + request_.table + " from " + source_ + ": " + message);
+    return Status::Internal("reading " + request_.relation.ToString() + " from " + source_ + ": " +
+                            message);
   }
 
   Status Finish() {
@@ -432,19 +511,20 @@ class PostgresBatchReader final : public BatchReader {
     Status status;
     while (PGresult* result = PQgetResult(conn_)) {
       if (PQresultStatus(result) != PGRES_COMMAND_OK && status.ok()) {
-        status = ResultError(conn_, result, "reading " + request_.table + " from " + source_);
+        status = ResultError(conn_, result,
+                             "reading " + request_.relation.ToString() + " from " + source_);
       }
       PQclear(result);
     }
     if (status.ok() && !trailer_) {
-      return Status::Corruption("reading " + request_.table + " from " + source_ +
+      return Status::Corruption("reading " + request_.relation.ToString() + " from " + source_ +
                                 ": the COPY data ended without its trailer");
     }
     return status;
   }
 
   Status Corrupt(const std::string& what) {
-    return Status::Corruption("reading " + request_.table + " from " + source_ +
+    return Status::Corruption("reading " + request_.relation.ToString() + " from " + source_ +
                               ": malformed COPY data: " + what);
   }
 
@@ -549,8 +629,8 @@ class PostgresBatchReader final : public BatchReader {
         Status status = DecodeNumeric(v, column->type(), &unscaled);
         if (!status.ok()) {
           return Status(status.code(), "column '" + request_.columns[c].name + "' of " +
-                                           request_.table + " in " + source_ + ": value " +
-                                           NumericText(v) + " " + status.message());
+                                           request_.relation.ToString() + " in " + source_ +
+                                           ": value " + NumericText(v) + " " + status.message());
         }
         column->AppendDecimal(unscaled);
         return Status::OK();
@@ -580,7 +660,7 @@ class PostgresBatchReader final : public BatchReader {
 
   Status Infinite(size_t c) {
     return Status::InvalidArgument("column '" + request_.columns[c].name + "' of " +
-                                   request_.table + " in " + source_ +
+                                   request_.relation.ToString() + " in " + source_ +
                                    " holds infinity, which the lake's dates and timestamps "
                                    "cannot hold; filter or cast it in a query");
   }
@@ -607,14 +687,16 @@ Result<std::unique_ptr<BatchReader>> PostgresSource::Extract(const ExtractReques
     select += (select.empty() ? "" : ", ") + plan.expression;
     wires.push_back(plan.wire);
   }
-  TARN_ASSIGN_OR_RETURN(std::string from, QuotedTableName(request.table, "public"));
+  TARN_ASSIGN_OR_RETURN(std::string from, FromClause(request.relation, "public"));
   TARN_ASSIGN_OR_RETURN(std::string where, RangeCondition(request.ranges));
   const std::string sql =
       "COPY (SELECT " + select + " FROM " + from + where + ") TO STDOUT (FORMAT binary)";
-  PGresult* result = PQexec(conn_, sql.c_str());
+  // The extended protocol runs exactly one statement, whatever a query holds.
+  PGresult* result = PQexecParams(conn_, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0);
   if (PQresultStatus(result) != PGRES_COPY_OUT) {
-    Status error = ResultError(conn_, result,
-                               "reading " + request.table + " from source '" + config_.name + "'");
+    Status error = ResultError(
+        conn_, result,
+        "reading " + request.relation.ToString() + " from source '" + config_.name + "'");
     PQclear(result);
     return error;
   }
@@ -624,7 +706,8 @@ Result<std::unique_ptr<BatchReader>> PostgresSource::Extract(const ExtractReques
 }
 
 Result<std::optional<std::pair<int64_t, int64_t>>> PostgresSource::Bounds(
-    const std::string& table, const ExtractRange& column, const std::vector<ExtractRange>& ranges) {
+    const SourceRelation& relation, const ExtractRange& column,
+    const std::vector<ExtractRange>& ranges) {
   TARN_ASSIGN_OR_RETURN(std::string q, QuoteIdentifier(column.column));
   std::string units;
   switch (column.type.id) {
@@ -644,11 +727,11 @@ Result<std::optional<std::pair<int64_t, int64_t>>> PostgresSource::Bounds(
                                      ", which cannot be split into ranges; use an integer, date "
                                      "or timestamp column");
   }
-  TARN_ASSIGN_OR_RETURN(std::string from, QuotedTableName(table, "public"));
+  TARN_ASSIGN_OR_RETURN(std::string from, FromClause(relation, "public"));
   TARN_ASSIGN_OR_RETURN(std::string where, RangeCondition(ranges));
   TARN_ASSIGN_OR_RETURN(
       std::vector<Row> rows,
-      Query("finding the bounds of " + column.column + " in " + table,
+      Query("finding the bounds of " + column.column + " in " + relation.ToString(),
             "SELECT min(" + units + "), max(" + units + ") FROM " + from + where));
   if (rows.empty() || !rows[0][0] || !rows[0][1]) return std::nullopt;
   return std::make_pair(std::stoll(*rows[0][0]), std::stoll(*rows[0][1]));

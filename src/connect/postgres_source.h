@@ -16,10 +16,11 @@ class PostgresSource final : public Source {
   Result<SourceInfo> Probe() override;
   Result<std::vector<SourceTableName>> ListTables(const std::string& schema) override;
   Result<SourceTable> Describe(const std::string& table) override;
+  Result<SourceTable> DescribeQuery(const std::string& query) override;
   // COPY (SELECT ...) TO STDOUT (FORMAT binary), decoded as it streams.
   Result<std::unique_ptr<BatchReader>> Extract(const ExtractRequest& request) override;
   Result<std::optional<std::pair<int64_t, int64_t>>> Bounds(
-      const std::string& table, const ExtractRange& column,
+      const SourceRelation& relation, const ExtractRange& column,
       const std::vector<ExtractRange>& ranges) override;
 
   // The lake type for a column of type `type_name` (pg_type.typname; a domain's base type),
@@ -34,6 +35,10 @@ class PostgresSource final : public Source {
   // Runs one catalog query with text parameters; cells as text, NULL as nullopt.
   Result<std::vector<Row>> Query(const std::string& what, const std::string& sql,
                                  const std::vector<std::string>& params = {});
+
+  // A column from the catalog row (name, format_type, typname, typtype, typcategory,
+  // attnotnull, typmod) that Describe and DescribeQuery read.
+  static SourceColumn ColumnFromCatalog(const Row& row);
 
   pg_conn* conn_;
 };

@@ -1,5 +1,7 @@
 #include "connect/source.h"
 
+#include <cctype>
+
 #include "columnar/value_text.h"
 #include "connect/postgres_source.h"
 #include "connect/sqlite_source.h"
@@ -94,6 +96,21 @@ Result<std::string> QuotedTableName(const std::string& table, const std::string&
   TARN_ASSIGN_OR_RETURN(std::string schema, QuoteIdentifier(name.schema));
   TARN_ASSIGN_OR_RETURN(std::string relation, QuoteIdentifier(name.name));
   return schema + "." + relation;
+}
+
+std::string_view TrimQuery(std::string_view query) {
+  while (!query.empty() &&
+         (std::isspace(static_cast<unsigned char>(query.back())) || query.back() == ';')) {
+    query.remove_suffix(1);
+  }
+  return query;
+}
+
+Result<std::string> FromClause(const SourceRelation& relation, const std::string& default_schema) {
+  if (relation.query.empty()) return QuotedTableName(relation.table, default_schema);
+  const std::string_view query = TrimQuery(relation.query);
+  if (query.empty()) return Status::InvalidArgument("the query is empty");
+  return "(\n" + std::string(query) + "\n) AS tarn_query";
 }
 
 Result<SourceTableName> ParseSourceTableName(const std::string& text,

@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/secret.h"
@@ -87,8 +88,20 @@ struct ExtractRange {
   bool with_nulls = false;
 };
 
+// What a job reads: a table or view by name, or the rows of a query. The query is one SELECT
+// (or WITH ... SELECT) statement in the source's dialect; it becomes a subquery, so the ranges
+// apply to its result columns.
+struct SourceRelation {
+  std::string table;  // "name" or "schema.name", as Describe takes it
+  std::string query;  // set instead of table
+  static SourceRelation Table(std::string table) { return {std::move(table), ""}; }
+  static SourceRelation Query(std::string query) { return {"", std::move(query)}; }
+  // For messages: the table's name, or "the query".
+  std::string ToString() const { return query.empty() ? table : "the query"; }
+};
+
 struct ExtractRequest {
-  std::string table;                  // as Describe takes it
+  SourceRelation relation;
   std::vector<SourceColumn> columns;  // from Describe, each mapped; read in this order
   std::vector<ExtractRange> ranges;   // all must hold
   size_t batch_rows = size_t{64} * 1024;
@@ -123,6 +136,11 @@ bool IsOrderable(const DataType& type);
 Result<std::string> RangeCondition(const std::vector<ExtractRange>& ranges);
 // `table` ("name" or "schema.name") quoted for a FROM clause.
 Result<std::string> QuotedTableName(const std::string& table, const std::string& default_schema);
+// `relation` for a FROM clause: the quoted table name, or "(<query>) AS tarn_query" (the query
+// on lines of its own, so that a trailing -- comment cannot swallow the closing parenthesis).
+Result<std::string> FromClause(const SourceRelation& relation, const std::string& default_schema);
+// The query without the whitespace and semicolons that may end it (which a subquery refuses).
+std::string_view TrimQuery(std::string_view query);
 
 class Source {
  public:
@@ -139,13 +157,21 @@ class Source {
   // Columns with their lake types, primary key, row estimate and privilege. `table` is "name"
   // (the default schema: public, or main) or "schema.name". kNotFound when absent.
   virtual Result<SourceTable> Describe(const std::string& table) = 0;
+  // The columns of a query's result, without running it. The query must be one read-only
+  // SELECT statement; nullability and primary key are unknown (every column nullable, no key),
+  // and the name is {"", "query", "query"}. kInvalidArgument when the source refuses it.
+  virtual Result<SourceTable> DescribeQuery(const std::string& query) = 0;
+  // Describe or DescribeQuery, as `relation` says.
+  Result<SourceTable> DescribeRelation(const SourceRelation& relation) {
+    return relation.query.empty() ? Describe(relation.table) : DescribeQuery(relation.query);
+  }
   // Streams the request's rows as batches of a schema with one optional field per column
   // (ids 1..N). kInvalidArgument for an unmapped column.
   virtual Result<std::unique_ptr<BatchReader>> Extract(const ExtractRequest& request) = 0;
   // The smallest and largest value of `column` over the rows the ranges select, in its units;
   // nullopt when there are none (or all are NULL).
   virtual Result<std::optional<std::pair<int64_t, int64_t>>> Bounds(
-      const std::string& table, const ExtractRange& column,
+      const SourceRelation& relation, const ExtractRange& column,
       const std::vector<ExtractRange>& ranges) = 0;
 
  protected:

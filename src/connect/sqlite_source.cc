@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <set>
 
 #include "columnar/value_text.h"
 
@@ -59,6 +60,28 @@ Result<std::vector<Row>> Query(sqlite3* db, const std::string& what, const std::
   }
   sqlite3_finalize(stmt);
   return rows;
+}
+
+// Prepares exactly one statement of `sql`; text after it (a second statement) is refused
+// rather than ignored. The caller finalizes the statement.
+Result<sqlite3_stmt*> PrepareOne(sqlite3* db, const std::string& sql, const std::string& what) {
+  sqlite3_stmt* stmt = nullptr;
+  const char* tail = nullptr;
+  if (sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &stmt, &tail) !=
+      SQLITE_OK) {
+    sqlite3_finalize(stmt);
+    if (std::string_view(sqlite3_errmsg(db)).starts_with("no such")) {
+      return Status::NotFound(what + ": " + sqlite3_errmsg(db));
+    }
+    return Error(db, what);
+  }
+  const std::string_view rest(tail, static_cast<size_t>(sql.data() + sql.size() - tail));
+  if (stmt == nullptr || !TrimQuery(rest).empty()) {
+    sqlite3_finalize(stmt);
+    return Status::InvalidArgument(what + ": expected one statement" +
+                                   (stmt == nullptr ? ", found none" : ", found more"));
+  }
+  return stmt;
 }
 
 std::string Upper(std::string s) {
@@ -199,6 +222,50 @@ Result<SourceTable> SqliteSource::Describe(const std::string& text) {
   return table;
 }
 
+Result<SourceTable> SqliteSource::DescribeQuery(const std::string& query) {
+  const std::string what = "describing the query of source '" + config_.name + "'";
+  const std::string_view trimmed = TrimQuery(query);
+  if (trimmed.empty()) return Status::InvalidArgument(what + ": the query is empty");
+  // Prepared alone first: one complete, read-only statement, so that wrapping it in a subquery
+  // cannot change where it ends.
+  TARN_ASSIGN_OR_RETURN(sqlite3_stmt * alone, PrepareOne(db_, std::string(trimmed), what));
+  const bool reads = sqlite3_stmt_readonly(alone) != 0 && sqlite3_column_count(alone) > 0;
+  // The names as the query gives them (a subquery would rename a second "id" to "id:1").
+  std::set<std::string> names;
+  std::string twice;
+  for (int i = 0; i < sqlite3_column_count(alone); ++i) {
+    if (!names.insert(sqlite3_column_name(alone, i)).second) twice = sqlite3_column_name(alone, i);
+  }
+  sqlite3_finalize(alone);
+  if (!reads) return Status::InvalidArgument(what + ": it is not a SELECT statement");
+  if (!twice.empty()) {
+    return Status::InvalidArgument(what + ": two columns are named '" + twice +
+                                   "'; give them distinct aliases (AS name)");
+  }
+  TARN_ASSIGN_OR_RETURN(std::string from, FromClause(SourceRelation::Query(query), "main"));
+  TARN_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, PrepareOne(db_, "SELECT * FROM " + from, what));
+  SourceTable table;
+  table.name = {"", "query", "query", true};
+  table.can_select = true;
+  for (int i = 0; i < sqlite3_column_count(stmt); ++i) {
+    SourceColumn c;
+    c.name = sqlite3_column_name(stmt, i);
+    const char* declared = sqlite3_column_decltype(stmt, i);
+    if (declared == nullptr) {
+      // SQLite types values, not expressions: only a table's column has a declared type.
+      c.unmapped_reason =
+          "is an expression, which has no declared type in SQLite; select a column of a table "
+          "instead";
+    } else {
+      c.source_type = declared;
+      c.lake_type = MapType(c.source_type, &c.unmapped_reason);
+    }
+    table.columns.push_back(std::move(c));
+  }
+  sqlite3_finalize(stmt);
+  return table;
+}
+
 namespace {
 
 class SqliteBatchReader final : public BatchReader {
@@ -217,7 +284,7 @@ class SqliteBatchReader final : public BatchReader {
       }
       if (rc != SQLITE_ROW) {
         done_ = true;
-        return Error(db_, "reading " + request_.table + " from " + source_);
+        return Error(db_, "reading " + request_.relation.ToString() + " from " + source_);
       }
       const size_t row = batch->num_rows();
       for (size_t c = 0; c < request_.columns.size(); ++c) {
@@ -279,7 +346,7 @@ class SqliteBatchReader final : public BatchReader {
     Status status = AppendText(value, type, column);
     if (!status.ok()) {
       return Status::InvalidArgument("column '" + request_.columns[c].name + "' of " +
-                                     request_.table + " in " + source_ + ", row " +
+                                     request_.relation.ToString() + " in " + source_ + ", row " +
                                      std::to_string(rows_ + 1) + ": " + status.message());
     }
     return Status::OK();
@@ -306,33 +373,28 @@ Result<std::unique_ptr<BatchReader>> SqliteSource::Extract(const ExtractRequest&
     TARN_ASSIGN_OR_RETURN(std::string q, QuoteIdentifier(column.name));
     select += (select.empty() ? "" : ", ") + q;
   }
-  TARN_ASSIGN_OR_RETURN(std::string from, QuotedTableName(request.table, "main"));
+  TARN_ASSIGN_OR_RETURN(std::string from, FromClause(request.relation, "main"));
   TARN_ASSIGN_OR_RETURN(std::string where, RangeCondition(request.ranges));
-  const std::string sql = "SELECT " + select + " FROM " + from + where;
-  sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
-    sqlite3_finalize(stmt);
-    const std::string what = "reading " + request.table + " from source '" + config_.name + "'";
-    if (std::string_view(sqlite3_errmsg(db_)).starts_with("no such")) {
-      return Status::NotFound(what + ": " + sqlite3_errmsg(db_));
-    }
-    return Error(db_, what);
-  }
+  TARN_ASSIGN_OR_RETURN(
+      sqlite3_stmt * stmt,
+      PrepareOne(db_, "SELECT " + select + " FROM " + from + where,
+                 "reading " + request.relation.ToString() + " from source '" + config_.name + "'"));
   return std::unique_ptr<BatchReader>(
       new SqliteBatchReader(db_, stmt, "source '" + config_.name + "'", request));
 }
 
 Result<std::optional<std::pair<int64_t, int64_t>>> SqliteSource::Bounds(
-    const std::string& table, const ExtractRange& column, const std::vector<ExtractRange>& ranges) {
+    const SourceRelation& relation, const ExtractRange& column,
+    const std::vector<ExtractRange>& ranges) {
   if (!IsOrderable(column.type)) {
     return Status::InvalidArgument("column '" + column.column + "' is " + column.type.ToString() +
                                    ", which cannot be split into ranges; use an integer, date or "
                                    "timestamp column");
   }
   TARN_ASSIGN_OR_RETURN(std::string q, QuoteIdentifier(column.column));
-  TARN_ASSIGN_OR_RETURN(std::string from, QuotedTableName(table, "main"));
+  TARN_ASSIGN_OR_RETURN(std::string from, FromClause(relation, "main"));
   TARN_ASSIGN_OR_RETURN(std::string where, RangeCondition(ranges));
-  const std::string what = "finding the bounds of " + column.column + " in " + table +
+  const std::string what = "finding the bounds of " + column.column + " in " + relation.ToString() +
                            " of source '" + config_.name + "'";
   TARN_ASSIGN_OR_RETURN(
       std::vector<Row> rows,

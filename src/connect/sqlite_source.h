@@ -15,10 +15,11 @@ class SqliteSource final : public Source {
   Result<SourceInfo> Probe() override;
   Result<std::vector<SourceTableName>> ListTables(const std::string& schema) override;
   Result<SourceTable> Describe(const std::string& table) override;
+  Result<SourceTable> DescribeQuery(const std::string& query) override;
   // Steps a SELECT; text values (dates, timestamps, decimals) are read by their text form.
   Result<std::unique_ptr<BatchReader>> Extract(const ExtractRequest& request) override;
   Result<std::optional<std::pair<int64_t, int64_t>>> Bounds(
-      const std::string& table, const ExtractRange& column,
+      const SourceRelation& relation, const ExtractRange& column,
       const std::vector<ExtractRange>& ranges) override;
 
   // The lake type for a declared column type, by SQLite's affinity rules refined by name

@@ -177,7 +177,12 @@ class JobRun {
   // The primary key of row `row` of `batch`, from the columns at `key` (in key order).
   static std::string KeyOf(const ColumnBatch& batch, const std::vector<size_t>& key, size_t row);
   bool Full() const { return job_.mode == "full"; }
-  std::string Where() const { return job_.source_table + " of source '" + job_.source + "'"; }
+  std::string Where() const {
+    return (job_.source_query.empty() ? job_.source_table
+                                      : "the query of job '" + job_.name + "'") +
+           " of source '" + job_.source + "'";
+  }
+  SourceRelation Relation() const { return {job_.source_table, job_.source_query}; }
 
   IngestContext& ctx_;
   const RunOptions& options_;
@@ -349,12 +354,11 @@ Status JobRun::Prepare() {
     return Bad(job_, "source", "'" + job_.source + "' is not under sources: in tarn.yaml");
   }
   TARN_ASSIGN_OR_RETURN(source_, Source::Open(*source_config_));
-  TARN_ASSIGN_OR_RETURN(SourceTable table, source_->Describe(job_.source_table));
+  TARN_ASSIGN_OR_RETURN(SourceTable table, source_->DescribeRelation(Relation()));
   if (!table.can_select) {
     return Status::PermissionDenied("source '" + job_.source + "' may not read " +
                                     job_.source_table +
-                                    "; GRANT SELECT on it to the source's "
-                                    "user");
+                                    "; GRANT SELECT on it to the source's user");
   }
   TARN_RETURN_IF_ERROR(CheckColumns(table));
   if (Full()) return OpenTable();
@@ -378,7 +382,7 @@ Status JobRun::Prepare() {
   if (IsInteger(cursor_type_)) {
     TARN_ASSIGN_OR_RETURN(
         auto bounds,
-        source_->Bounds(job_.source_table,
+        source_->Bounds(Relation(),
                         {job_.cursor_column, cursor_type_, std::nullopt, std::nullopt, false}, {}));
     horizon_ = bounds ? bounds->second + 1 : INT64_MIN;
   } else {
@@ -471,7 +475,7 @@ Status JobRun::ReadPartition(const std::vector<ExtractRange>& ranges, size_t ind
     source = own.get();
   }
   ExtractRequest request;
-  request.table = job_.source_table;
+  request.relation = Relation();
   request.columns = columns_;
   request.batch_rows = options_.batch_rows;
   request.ranges = ranges;
@@ -548,7 +552,7 @@ Status JobRun::LoadWindow(int64_t start, int64_t stop, IngestRun* run) {
       bounds = std::make_pair(lo, hi);
     } else {
       TARN_ASSIGN_OR_RETURN(
-          bounds, source_->Bounds(job_.source_table,
+          bounds, source_->Bounds(Relation(),
                                   {job_.partition_column, *partition_type_, {}, {}, false}, read));
     }
     if (bounds) {
@@ -712,7 +716,9 @@ std::string LakeName(const std::string& source_name) {
 
 void CompleteJob(IngestJob* job) {
   if (job->target_namespace.empty()) job->target_namespace = "raw_" + job->source;
-  if (job->target_table.empty()) {
+  if (job->target_table.empty() && !job->source_query.empty()) {
+    job->target_table = LakeName(job->name);
+  } else if (job->target_table.empty()) {
     Result<SourceTableName> name = ParseSourceTableName(job->source_table, "");
     job->target_table = LakeName(name.ok() ? name->name : job->source_table);
   }
@@ -735,8 +741,15 @@ Status ValidateJob(const IngestJob& job) {
                                    "' must be 1 to 63 of a-z, 0-9 and _, starting with a letter");
   }
   if (job.source.empty()) return Bad(job, "source", "is required");
-  if (job.source_table.empty()) return Bad(job, "table", "is required");
-  TARN_RETURN_IF_ERROR(ParseSourceTableName(job.source_table, "").status());
+  if (job.source_table.empty() == job.source_query.empty()) {
+    return Bad(job, "table", "or query is required, and only one of them");
+  }
+  if (!job.source_query.empty() && TrimQuery(job.source_query).empty()) {
+    return Bad(job, "query", "is empty");
+  }
+  if (!job.source_table.empty()) {
+    TARN_RETURN_IF_ERROR(ParseSourceTableName(job.source_table, "").status());
+  }
   Status target = iceberg::ValidateNamespace(job.target_namespace);
   if (target.ok()) target = iceberg::ValidateName(job.target_table, "table");
   if (!target.ok()) return Bad(job, "target", target.message());
@@ -797,11 +810,26 @@ Result<std::vector<IngestJob>> ParseJobsYaml(std::string_view text, const std::s
   for (const auto& item : entries) {
     const std::string& name = item.first;
     const ConfigNode& entry = item.second;  // not a structured binding: lambdas capture it
-    TARN_RETURN_IF_ERROR(entry.ExpectMap(
-        {"source", "table", "target", "mode", "cursor_column", "window_start", "window_stop",
-         "window_step", "safety_lag", "partition_column", "lower_bound", "upper_bound",
-         "num_partitions", "primary_key", "look_back", "soft_delete_column", "on_schema_change",
-         "exclude_columns", "lake_partitioning"}));
+    TARN_RETURN_IF_ERROR(entry.ExpectMap({"source",
+                                          "table",
+                                          "query",
+                                          "target",
+                                          "mode",
+                                          "cursor_column",
+                                          "window_start",
+                                          "window_stop",
+                                          "window_step",
+                                          "safety_lag",
+                                          "partition_column",
+                                          "lower_bound",
+                                          "upper_bound",
+                                          "num_partitions",
+                                          "primary_key",
+                                          "look_back",
+                                          "soft_delete_column",
+                                          "on_schema_change",
+                                          "exclude_columns",
+                                          "lake_partitioning"}));
     IngestJob job;
     job.name = name;
     auto text_field = [&](const char* key, std::string* out) -> Status {
@@ -822,6 +850,7 @@ Result<std::vector<IngestJob>> ParseJobsYaml(std::string_view text, const std::s
     std::string target;
     TARN_RETURN_IF_ERROR(text_field("source", &job.source));
     TARN_RETURN_IF_ERROR(text_field("table", &job.source_table));
+    TARN_RETURN_IF_ERROR(text_field("query", &job.source_query));
     TARN_RETURN_IF_ERROR(text_field("target", &target));
     TARN_RETURN_IF_ERROR(text_field("mode", &job.mode));
     TARN_RETURN_IF_ERROR(text_field("cursor_column", &job.cursor_column));

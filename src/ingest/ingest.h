@@ -1,5 +1,7 @@
-// Incremental ingestion: copies a source table into raw_<source>.<table>, one window of its
-// cursor column at a time, exactly once (DESIGN.md, "Ingest").
+// Incremental ingestion: copies a source table into raw_<source>.<table> (or the rows of a
+// query into raw_<source>.<job>), one window of its cursor column at a time, exactly once
+// (DESIGN.md, "Ingest"). A query becomes a subquery the windows and ranges filter, so its
+// cursor and partition columns are columns of its result.
 //
 // A run of a job takes the job's lease, fixes its horizon (now minus the safety lag, or the
 // cursor's largest value + 1 for an integer cursor), then loads window after window until the
@@ -61,9 +63,15 @@ void CompleteJob(IngestJob* job);
 //       window_step: 1d
 //       partition_column: id             # optional: split each window into ranges
 //       num_partitions: 4
+//     open_orders:
+//       source: shop
+//       query: SELECT o.id, o.at, c.region FROM orders o JOIN customers c ON c.id = o.customer
+//       cursor_column: at                # a column of the query's result
+//       window_start: 2026-10-01
+//       window_step: 1d
 //
-// Every IngestJob field has a key of the same name (table for source_table, target for
-// "namespace.table"); unknown keys are errors naming file:line:column.
+// Every IngestJob field has a key of the same name (table for source_table, query for
+// source_query, target for "namespace.table"); unknown keys are errors naming file:line:column.
 Result<std::vector<IngestJob>> ParseJobsYaml(std::string_view text, const std::string& file);
 
 // Sets the job's target from "namespace.table"; kInvalidArgument for a bad name.

@@ -25,7 +25,8 @@ constexpr const char* kDefinitionColumns[] = {"source_name",
                                               "soft_delete_column",
                                               "on_schema_change",
                                               "exclude_columns",
-                                              "lake_partitioning"};
+                                              "lake_partitioning",
+                                              "source_query"};
 
 // Every column of tarn_ingest_jobs, as JobFromRow reads them.
 std::string JobColumns() {
@@ -106,10 +107,11 @@ Result<IngestJob> JobFromRow(const SqlRow& row) {
   job.on_schema_change = CellText(row[18]);
   TARN_ASSIGN_OR_RETURN(job.exclude_columns, CellList(row[19], "exclude_columns"));
   job.lake_partitioning = CellText(row[20]);
-  job.lease_owner = CellText(row[21]);
-  job.lease_expires_ms = CellInt(row[22]);
-  job.created_ms = CellInt(row[23]);
-  job.updated_ms = CellInt(row[24]);
+  job.source_query = CellText(row[21]);
+  job.lease_owner = CellText(row[22]);
+  job.lease_expires_ms = CellInt(row[23]);
+  job.created_ms = CellInt(row[24]);
+  job.updated_ms = CellInt(row[25]);
   return job;
 }
 
@@ -134,7 +136,8 @@ std::vector<SqlValue> DefinitionValues(const IngestJob& job) {
           Text(job.soft_delete_column),
           job.on_schema_change,
           List(job.exclude_columns),
-          job.lake_partitioning};
+          job.lake_partitioning,
+          Text(job.source_query)};
 }
 
 IngestRun RunFromRow(const SqlRow& row) {

@@ -22,6 +22,7 @@ struct IngestJob {
   std::string name;
   std::string source;        // a name under tarn.yaml's `sources:`
   std::string source_table;  // "schema.table" as the source spells it
+  std::string source_query;  // instead of source_table: one SELECT statement the job reads
   std::string target_namespace;
   std::string target_table;
   std::string mode = "incremental";  // incremental | full

@@ -116,6 +116,13 @@ const std::vector<Migration>& AllMigrations() {
            // Rows of the table a window's re-read replaced (look_back with a primary key).
            "ALTER TABLE tarn_ingest_runs ADD COLUMN replaced_rows BIGINT NOT NULL DEFAULT 0",
        }},
+      {5,
+       "ingest jobs read queries",
+       {
+           // A job reads either source_table or the rows of this SELECT statement (then
+           // source_table is empty).
+           "ALTER TABLE tarn_ingest_jobs ADD COLUMN source_query TEXT",
+       }},
   };
   return kMigrations;
 }

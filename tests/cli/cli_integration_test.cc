@@ -41,7 +41,7 @@ TEST_F(CliIntegrationTest, LakeOnS3WithMetadataInPostgres) {
   EXPECT_THAT(init.out, HasSubstr("root      s3://tarn-test/lakes/one/"));
   ProcessResult info = Tarn({"info"});
   ASSERT_EQ(info.exit_code, 0) << info.err;
-  EXPECT_THAT(info.out, HasSubstr("metadata  " + uri + " (schema version 4)"));
+  EXPECT_THAT(info.out, HasSubstr("metadata  " + uri + " (schema version 5)"));
   EXPECT_THAT(info.out, HasSubstr("s3://tarn-test/lakes/one/ (reachable)"));
   // The catalog tables are where Spark, Trino and PyIceberg look for them.
   TARN_ASSERT_OK_AND_ASSIGN(std::string tables,

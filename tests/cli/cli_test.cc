@@ -58,7 +58,7 @@ TEST_F(CliTest, InitCreatesALakeThatInfoFinds) {
   ProcessResult init = Tarn({"init"});
   ASSERT_EQ(init.exit_code, 0) << init.err;
   EXPECT_THAT(init.out, HasSubstr("Initialized lake "));
-  EXPECT_THAT(init.out, HasSubstr("sqlite:" + Path("lake/tarn.db") + " (schema version 4)"));
+  EXPECT_THAT(init.out, HasSubstr("sqlite:" + Path("lake/tarn.db") + " (schema version 5)"));
   for (const char* made : {"tarn.yaml", "lake/tarn.db", "lake/tarn-lake.json", "lake/warehouse",
                            "lake/landing", "lake/inbox/purge", "lake/reports"}) {
     EXPECT_TRUE(std::filesystem::exists(Path(made))) << made;
@@ -387,6 +387,11 @@ TEST_F(SourceCommandsTest, TestTablesAndDescribe) {
   EXPECT_THAT(describe.out,
               ::testing::ContainsRegex("amount +DECIMAL\\(12,2\\) +decimal\\(12,2\\)"));
   EXPECT_THAT(describe.out, HasSubstr("not mapped: 'anything' has no declared type"));
+  ProcessResult query =
+      Tarn({"source", "describe", "bank", "--query", "SELECT id, amount AS value FROM deposits"});
+  ASSERT_EQ(query.exit_code, 0) << query.err;
+  EXPECT_THAT(query.out, HasSubstr("query        2 columns (not run; nullability unknown)"));
+  EXPECT_THAT(query.out, ::testing::ContainsRegex("value +DECIMAL\\(12,2\\) +decimal\\(12,2\\)"));
 }
 
 TEST_F(SourceCommandsTest, MistakesGetClearErrors) {
@@ -472,6 +477,25 @@ TEST_F(SourceCommandsTest, IngestJobsFromAddToHistory) {
   ProcessResult missing = Tarn({"ingest", "run", "nope"});
   EXPECT_EQ(missing.exit_code, 3);
   EXPECT_THAT(missing.err, HasSubstr("no ingestion job 'nope'"));
+
+  // A query job on the command line: its rows, its own table.
+  ProcessResult query =
+      Tarn({"ingest", "add", "big_loans", "--source", "bank", "--query",
+            "SELECT id, principal, opened FROM loans WHERE principal >= 20", "--cursor", "opened",
+            "--start", "2026-11-01", "--step", "2d", "--lag", "0s"});
+  ASSERT_EQ(query.exit_code, 0) << query.err;
+  EXPECT_THAT(query.out, HasSubstr("added job big_loans: bank (query) -> raw_bank.big_loans"));
+  EXPECT_THAT(Tarn({"ingest", "show", "big_loans"}).out,
+              HasSubstr("query              SELECT id, principal, opened FROM loans WHERE"));
+  ProcessResult query_run = Tarn({"ingest", "run", "big_loans"});
+  ASSERT_EQ(query_run.exit_code, 0) << query_run.err;
+  EXPECT_EQ(lines(Tarn({"table", "scan", "raw_bank.big_loans", "--columns", "id"}).out),
+            (std::vector<std::string>{"2", "3", "4", "id"}));
+  ProcessResult both =
+      Tarn({"ingest", "edit", "big_loans", "--table", "loans", "--query", "SELECT 1"});
+  EXPECT_EQ(both.exit_code, 2);
+  EXPECT_THAT(both.err, HasSubstr("give --table or --query, not both"));
+  EXPECT_EQ(Tarn({"ingest", "remove", "big_loans"}).exit_code, 0);
 
   ProcessResult remove = Tarn({"ingest", "remove", "loans"});
   ASSERT_EQ(remove.exit_code, 0) << remove.err;

@@ -30,17 +30,22 @@ inline Result<std::vector<std::string>> ReadAll(Source& source, ExtractRequest r
 }
 
 // The mapped columns of `table`, all of them or those named.
-inline Result<ExtractRequest> RequestFor(Source& source, const std::string& table,
+inline Result<ExtractRequest> RequestFor(Source& source, const SourceRelation& relation,
                                          const std::vector<std::string>& names = {}) {
-  TARN_ASSIGN_OR_RETURN(SourceTable t, source.Describe(table));
+  TARN_ASSIGN_OR_RETURN(SourceTable t, source.DescribeRelation(relation));
   ExtractRequest request;
-  request.table = table;
+  request.relation = relation;
   for (const SourceColumn& c : t.columns) {
     if (!c.lake_type) continue;
     if (!names.empty() && std::find(names.begin(), names.end(), c.name) == names.end()) continue;
     request.columns.push_back(c);
   }
   return request;
+}
+
+inline Result<ExtractRequest> RequestFor(Source& source, const std::string& table,
+                                         const std::vector<std::string>& names = {}) {
+  return RequestFor(source, SourceRelation::Table(table), names);
 }
 
 }  // namespace tarn::testing

@@ -166,25 +166,24 @@ TEST_F(PostgresSourceTest, RangesAreHalfOpenAndNullsGoToTheFirst) {
   request.ranges[1] = {"select", MakeType(TypeId::kLong), 41, std::nullopt, false};
   EXPECT_THAT(ReadAll(*source, request), IsOkAndHolds(std::vector<std::string>{}));
 
-  TARN_ASSERT_OK_AND_ASSIGN(auto bounds, source->Bounds("public.\"Events\"",
-                                                        {"select", MakeType(TypeId::kLong),
-                                                         std::nullopt, std::nullopt, false},
-                                                        {{"at time", ts, nov1, nov2, false}}));
+  const SourceRelation events = SourceRelation::Table("public.\"Events\"");
+  TARN_ASSERT_OK_AND_ASSIGN(
+      auto bounds,
+      source->Bounds(events, {"select", MakeType(TypeId::kLong), std::nullopt, std::nullopt, false},
+                     {{"at time", ts, nov1, nov2, false}}));
   EXPECT_EQ(bounds, std::make_pair(int64_t{10}, int64_t{20}));
   TARN_ASSERT_OK_AND_ASSIGN(
-      bounds,
-      source->Bounds("public.\"Events\"", {"at time", ts, std::nullopt, std::nullopt, false}, {}));
+      bounds, source->Bounds(events, {"at time", ts, std::nullopt, std::nullopt, false}, {}));
   EXPECT_EQ(bounds, std::make_pair(nov1, nov2 + int64_t{12} * 3600 * 1000000));
   TARN_ASSERT_OK_AND_ASSIGN(
-      bounds,
-      source->Bounds("public.\"Events\"", {"day", date, std::nullopt, std::nullopt, false}, {}));
+      bounds, source->Bounds(events, {"day", date, std::nullopt, std::nullopt, false}, {}));
   EXPECT_EQ(bounds, std::make_pair(day2 - 1, day2));
   TARN_ASSERT_OK_AND_ASSIGN(
-      bounds, source->Bounds("public.\"Events\"",
-                             {"Id", MakeType(TypeId::kInt), std::nullopt, std::nullopt, false},
-                             {{"Id", MakeType(TypeId::kInt), 100, std::nullopt, false}}));
+      bounds,
+      source->Bounds(events, {"Id", MakeType(TypeId::kInt), std::nullopt, std::nullopt, false},
+                     {{"Id", MakeType(TypeId::kInt), 100, std::nullopt, false}}));
   EXPECT_EQ(bounds, std::nullopt);
-  EXPECT_THAT(source->Extract({"public.absent", request.columns, {}, 1024}),
+  EXPECT_THAT(source->Extract({SourceRelation::Table("public.absent"), request.columns, {}, 1024}),
               StatusIs(StatusCode::kNotFound, HasSubstr("reading public.absent from source "
                                                         "'shop'")));
 }
@@ -222,6 +221,79 @@ TEST_F(PostgresSourceTest, NamesThatNeedQuotingAndKeysInOrder) {
   EXPECT_EQ(all[0].ToString(), "Sales Dept.Order");
   TARN_ASSERT_OK_AND_ASSIGN(std::vector<SourceTableName> dept, source->ListTables("Sales Dept"));
   EXPECT_EQ(dept.size(), 1u);
+}
+
+TEST_F(PostgresSourceTest, QueriesAreDescribedAndReadLikeTables) {
+  TARN_ASSERT_OK(
+      Sql("CREATE DOMAIN money2 AS numeric(10,2);"
+          "CREATE TABLE customers (id int PRIMARY KEY, region varchar(8));"
+          "CREATE TABLE orders (id bigint, customer int, total money2, at timestamptz);"
+          "INSERT INTO customers VALUES (1, 'north'), (2, 'south');"
+          "INSERT INTO orders VALUES (10, 1, 5.25, '2026-11-01 10:00+00'), "
+          "(11, 2, 7.50, '2026-11-02 00:00+00'), (12, 1, NULL, '2026-11-02 09:00+00');"));
+  TARN_ASSERT_OK_AND_ASSIGN(auto source, Source::Open(config_));
+  const SourceRelation joined = SourceRelation::Query(
+      "SELECT o.id, c.region, o.total, o.at, (o.total * 2)::numeric(12,2) AS twice, "
+      "o.total > 6 AS big\n"
+      "FROM orders o JOIN customers c ON c.id = o.customer  -- a comment to the end\n;\n");
+  TARN_ASSERT_OK_AND_ASSIGN(SourceTable t, source->DescribeRelation(joined));
+  EXPECT_EQ(t.name.kind, "query");
+  EXPECT_TRUE(t.primary_key.empty());
+  std::vector<std::string> mapped;
+  for (const SourceColumn& c : t.columns) {
+    mapped.push_back(c.name + ":" + c.source_type + ":" +
+                     (c.lake_type ? c.lake_type->ToString() : "-"));
+  }
+  // A domain arrives as its base type, a cast keeps its precision.
+  EXPECT_EQ(mapped,
+            (std::vector<std::string>{"id:bigint:long", "region:character varying(8):string",
+                                      "total:numeric(10,2):decimal(10,2)",
+                                      "at:timestamp with time zone:timestamptz",
+                                      "twice:numeric(12,2):decimal(12,2)", "big:boolean:boolean"}));
+
+  TARN_ASSERT_OK_AND_ASSIGN(ExtractRequest request, RequestFor(*source, joined));
+  const DataType tstz = MakeType(TypeId::kTimestampTz);
+  TARN_ASSERT_OK_AND_ASSIGN(int64_t nov2, ParseOrderable(tstz, "2026-11-02T00:00:00Z"));
+  request.ranges = {{"at", tstz, nov2, std::nullopt, false}};
+  EXPECT_THAT(ReadAll(*source, request),
+              IsOkAndHolds(std::vector<std::string>{"11|south|7.50|2026-11-02T00:00:00Z|15.00|true",
+                                                    "12|north|-|2026-11-02T09:00:00Z|-|-"}));
+  EXPECT_THAT(
+      source->Bounds(joined, {"id", MakeType(TypeId::kLong), std::nullopt, std::nullopt, false},
+                     request.ranges),
+      IsOkAndHolds(std::make_optional(std::make_pair(int64_t{11}, int64_t{12}))));
+
+  // What a query cannot be: two statements, a write, a statement that is not a SELECT, a
+  // result with two columns of one name, text that breaks out of the subquery.
+  EXPECT_THAT(source->DescribeQuery("SELECT 1 AS a; DROP TABLE orders"),
+              StatusIs(StatusCode::kInvalidArgument,
+                       HasSubstr("describing the query of source 'shop': cannot insert "
+                                 "multiple commands")));
+  EXPECT_THAT(source->DescribeQuery("WITH gone AS (DELETE FROM orders RETURNING id) "
+                                    "SELECT id FROM gone"),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("data-modifying")));
+  EXPECT_THAT(source->DescribeQuery("DELETE FROM orders"),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("syntax error")));
+  EXPECT_THAT(source->DescribeQuery("SELECT o.id, c.id FROM orders o, customers c"),
+              StatusIs(StatusCode::kInvalidArgument,
+                       HasSubstr("two columns are named 'id'; give them distinct aliases")));
+  EXPECT_THAT(source->DescribeQuery("SELECT 1 AS id) AS q, (SELECT 2"),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("syntax error")));
+  EXPECT_THAT(source->DescribeQuery("SELECT * FROM absent"),
+              StatusIs(StatusCode::kNotFound, HasSubstr("\"absent\" does not exist")));
+  EXPECT_THAT(source->DescribeQuery(" ;\n "),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("the query is empty")));
+  // The session is read-only: even a function that writes cannot.
+  TARN_ASSERT_OK(
+      Sql("CREATE FUNCTION wipe() RETURNS bigint LANGUAGE sql AS "
+          "'DELETE FROM orders RETURNING 1'"));
+  TARN_ASSERT_OK_AND_ASSIGN(request,
+                            RequestFor(*source, SourceRelation::Query("SELECT wipe() AS n")));
+  EXPECT_THAT(ReadAll(*source, request),
+              StatusIs(StatusCode::kFailedPrecondition, HasSubstr("read-only transaction")));
+  TARN_ASSERT_OK_AND_ASSIGN(std::string count,
+                            Server()->Psql(database_, "SELECT count(*) FROM orders"));
+  EXPECT_EQ(count, "3\n");
 }
 
 TEST_F(PostgresSourceTest, PrivilegesAreReportedPerTable) {

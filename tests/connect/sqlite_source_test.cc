@@ -122,7 +122,7 @@ TEST_F(SqliteSourceTest, ExtractsRangesByTheirTextForms) {
   request.ranges = {{"at", ts, nov2, std::nullopt, false}};
   EXPECT_THAT(ReadAll(*source, request), IsOkAndHolds(std::vector<std::string>{"3"}));
   EXPECT_THAT(
-      source->Bounds("deposits",
+      source->Bounds(SourceRelation::Table("deposits"),
                      {"opened", MakeType(TypeId::kDate), std::nullopt, std::nullopt, false}, {}),
       IsOkAndHolds(std::make_optional(std::make_pair(int64_t{20758}, int64_t{20759}))));
 
@@ -137,8 +137,48 @@ TEST_F(SqliteSourceTest, ExtractsRangesByTheirTextForms) {
               StatusIs(StatusCode::kInvalidArgument,
                        HasSubstr("column 'opened' of deposits in source 'bank', row 2: cannot "
                                  "read 'soon' as date")));
-  EXPECT_THAT(source->Extract({"absent", request.columns, {}, 1024}),
+  EXPECT_THAT(source->Extract({SourceRelation::Table("absent"), request.columns, {}, 1024}),
               StatusIs(StatusCode::kNotFound, HasSubstr("no such table: main.absent")));
+}
+
+TEST_F(SqliteSourceTest, QueriesReadColumnsOfDeclaredTypes) {
+  TARN_ASSERT_OK_AND_ASSIGN(auto source, Source::Open(config_));
+  const SourceRelation query = SourceRelation::Query(
+      "SELECT d.id, d.amount, i.\"select\" AS item, d.amount * 2 AS twice FROM deposits d "
+      "LEFT JOIN \"Order Items\" i ON i.\"order\" = d.id WHERE d.amount > 100 --\n;");
+  TARN_ASSERT_OK_AND_ASSIGN(SourceTable t, source->DescribeRelation(query));
+  std::vector<std::string> mapped;
+  for (const SourceColumn& c : t.columns) {
+    mapped.push_back(c.name + ":" + (c.lake_type ? c.lake_type->ToString() : "-"));
+  }
+  EXPECT_EQ(mapped, (std::vector<std::string>{"id:long", "amount:decimal(12,2)", "item:string",
+                                              "twice:-"}));
+  EXPECT_THAT(t.columns[3].unmapped_reason, HasSubstr("is an expression, which has no declared"));
+  TARN_ASSERT_OK_AND_ASSIGN(ExtractRequest request, RequestFor(*source, query));
+  ASSERT_EQ(request.columns.size(), 3u);  // the expression left out
+  EXPECT_THAT(ReadAll(*source, request),
+              IsOkAndHolds(std::vector<std::string>{"2|200.00|-", "3|300.00|-"}));
+  request.ranges = {{"id", MakeType(TypeId::kLong), 3, std::nullopt, false}};
+  EXPECT_THAT(ReadAll(*source, request), IsOkAndHolds(std::vector<std::string>{"3|300.00|-"}));
+  EXPECT_THAT(
+      source->Bounds(query, {"id", MakeType(TypeId::kLong), std::nullopt, std::nullopt, false}, {}),
+      IsOkAndHolds(std::make_optional(std::make_pair(int64_t{2}, int64_t{3}))));
+
+  EXPECT_THAT(source->DescribeQuery("SELECT id FROM deposits; DELETE FROM deposits"),
+              StatusIs(StatusCode::kInvalidArgument,
+                       "describing the query of source 'bank': expected one statement, found "
+                       "more"));
+  EXPECT_THAT(source->DescribeQuery("DELETE FROM deposits RETURNING id"),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("it is not a SELECT statement")));
+  EXPECT_THAT(source->DescribeQuery("SELECT 1 AS a) AS q, (SELECT 2"),
+              StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(source->DescribeQuery("SELECT d.id, i.\"order\" AS id FROM deposits d, "
+                                    "\"Order Items\" i"),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("two columns are named 'id'")));
+  EXPECT_THAT(source->DescribeQuery("SELECT * FROM absent"),
+              StatusIs(StatusCode::kNotFound, HasSubstr("no such table: absent")));
+  TARN_ASSERT_OK_AND_ASSIGN(t, source->Describe("deposits"));
+  EXPECT_EQ(t.row_estimate, 3);
 }
 
 TEST(SourceNamesTest, QuotingAndParsing) {

@@ -393,6 +393,63 @@ TEST_F(IngestTest, LookBackReplacesReReadRowsByKey) {
                                       "column of accounts of source 'shop'"));
 }
 
+TEST_F(IngestTest, QueryJobsLoadTheRowsOfAQuery) {
+  TARN_ASSERT_OK(
+      Sql("CREATE TABLE customers (id int PRIMARY KEY, region text);"
+          "CREATE TABLE orders (id bigint, customer int, total numeric(10,2), at timestamptz);"
+          "INSERT INTO customers VALUES (1, 'north'), (2, 'south'), (3, 'closed');"
+          "INSERT INTO orders SELECT g, 1 + g % 3, g * 1.25, "
+          "TIMESTAMPTZ '2026-11-01 00:00+00' + g * INTERVAL '1 hour' FROM generate_series(0, 47) g;"
+          "CREATE TABLE keep (a int); INSERT INTO keep VALUES (1);"));
+  IngestJob job = Job("open_orders", "", "at", "2026-11-01T00:00:00Z");
+  job.source_query =
+      "SELECT o.id, c.region, o.total, o.at\n"
+      "FROM orders o JOIN customers c ON c.id = o.customer\n"
+      "WHERE c.region <> 'closed'  -- closed accounts stay out\n";
+  job.partition_column = "id";
+  job.num_partitions = 2;
+  job.target_table.clear();  // Job() named it after the (empty) table
+  ingest::CompleteJob(&job);
+  EXPECT_EQ(job.target_namespace + "." + job.target_table, "raw_shop.open_orders");
+  TARN_ASSERT_OK(Add(job));
+  TARN_ASSERT_OK_AND_ASSIGN(ingest::JobOutcome outcome, Run("open_orders", 2));
+  TARN_ASSERT_OK(outcome.status);
+  ASSERT_EQ(outcome.windows.size(), 2u);
+  EXPECT_EQ(outcome.windows[0].rows + outcome.windows[1].rows, 32);
+  std::vector<std::string> rows = Rows("raw_shop.open_orders", {"id", "region", "total", "at"});
+  ASSERT_EQ(rows.size(), 32u);
+  EXPECT_EQ(rows[0], "0|north|0.00|2026-11-01T00:00:00Z");
+  EXPECT_THAT(rows, ::testing::Contains("46|south|57.50|2026-11-02T22:00:00Z"));
+  EXPECT_EQ(std::count_if(rows.begin(), rows.end(),
+                          [](const std::string& r) { return r.find("closed") != r.npos; }),
+            0);
+
+  // A query the source refuses, or one that tries to do more than read, stops the job before
+  // it reads anything.
+  IngestJob bad = Job("bad_query", "", "at", "2026-11-01T00:00:00Z");
+  bad.source_query = "SELECT id, at FROM orders WHERE; DROP TABLE keep";
+  bad.target_table = "bad_query";
+  TARN_ASSERT_OK(Add(bad));
+  EXPECT_THAT(Run("bad_query"),
+              StatusIs(StatusCode::kInvalidArgument,
+                       HasSubstr("describing the query of source 'shop': syntax error")));
+  bad.name = bad.target_table = "two_statements";
+  bad.source_query = "SELECT id, at FROM orders; DROP TABLE keep";
+  TARN_ASSERT_OK(Add(bad));
+  EXPECT_THAT(Run("two_statements"),
+              StatusIs(StatusCode::kInvalidArgument,
+                       "describing the query of source 'shop': cannot insert multiple commands "
+                       "into a prepared statement"));
+  bad.name = bad.target_table = "no_cursor";
+  bad.source_query = "SELECT id FROM orders";
+  TARN_ASSERT_OK(Add(bad));
+  EXPECT_THAT(Run("no_cursor"),
+              StatusIs(StatusCode::kInvalidArgument,
+                       "ingestion job 'no_cursor': cursor_column 'at' is not a column of the "
+                       "query of job 'no_cursor' of source 'shop'"));
+  EXPECT_THAT(Server()->Psql(database_, "SELECT count(*) FROM keep"), IsOkAndHolds("1\n"));
+}
+
 TEST_F(IngestTest, BadSourcesAndJobsSayWhatIsWrong) {
   TARN_ASSERT_OK(
       Sql("CREATE TABLE t (id int, at date, label text, iv interval);"
@@ -561,6 +618,24 @@ TEST(IngestJobsYamlTest, UnknownKeysAndBadValuesNameTheLine) {
   EXPECT_EQ(jobs[0].target_namespace + "." + jobs[0].target_table, "raw_bank.deposits_2");
   EXPECT_EQ(jobs[0].primary_key, (std::vector<std::string>{"id", "line"}));
   EXPECT_EQ(jobs[0].safety_lag, "5m");
+  // A query job: its rows land in raw_<source>.<job>; a table and a query together are refused.
+  TARN_ASSERT_OK_AND_ASSIGN(
+      jobs, ingest::ParseJobsYaml("jobs:\n  big_deposits:\n    source: bank\n    query: |\n"
+                                  "      SELECT id, at FROM deposits\n"
+                                  "      WHERE amount > 100\n"
+                                  "    cursor_column: at\n    window_start: 2026-11-01\n"
+                                  "    window_step: 1d\n",
+                                  "jobs.yaml"));
+  ASSERT_EQ(jobs.size(), 1u);
+  EXPECT_EQ(jobs[0].target_namespace + "." + jobs[0].target_table, "raw_bank.big_deposits");
+  EXPECT_EQ(jobs[0].source_query, "SELECT id, at FROM deposits\nWHERE amount > 100\n");
+  EXPECT_EQ(jobs[0].source_table, "");
+  EXPECT_THAT(ingest::ParseJobsYaml("jobs:\n  d:\n    source: bank\n    table: t\n"
+                                    "    query: SELECT * FROM t\n    mode: full\n",
+                                    "jobs.yaml"),
+              StatusIs(StatusCode::kInvalidArgument,
+                       HasSubstr("ingestion job 'd': table or query is required, and only one "
+                                 "of them")));
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // DataWriter: rows into partitioned Parquet data files with their metrics; and the metrics of
 // Parquet files written elsewhere.
 #include <algorithm>
+#include <bit>
 #include <map>
 
 #include "base/random.h"
@@ -64,6 +65,38 @@ void SetMetrics(const Schema& schema, const ParquetFileSummary& summary, DataFil
 using internal::PartitionPath;
 using internal::SetMetrics;
 
+namespace {
+
+// Whether rows a and b of `column` hold the same value (or are both null).
+bool SameValue(const Column& column, size_t a, size_t b) {
+  if (column.IsValid(a) != column.IsValid(b)) return false;
+  if (!column.IsValid(a)) return true;
+  switch (column.type().id) {
+    case TypeId::kBoolean:
+      return column.GetBool(a) == column.GetBool(b);
+    case TypeId::kInt:
+    case TypeId::kDate:
+      return column.GetInt32(a) == column.GetInt32(b);
+    case TypeId::kLong:
+    case TypeId::kTime:
+    case TypeId::kTimestamp:
+    case TypeId::kTimestampTz:
+      return column.GetInt64(a) == column.GetInt64(b);
+    case TypeId::kFloat:  // by bits: NaN is one partition, -0 and 0 are two
+      return std::bit_cast<uint32_t>(column.GetFloat(a)) ==
+             std::bit_cast<uint32_t>(column.GetFloat(b));
+    case TypeId::kDouble:
+      return std::bit_cast<uint64_t>(column.GetDouble(a)) ==
+             std::bit_cast<uint64_t>(column.GetDouble(b));
+    case TypeId::kDecimal:
+      return column.GetDecimal(a) == column.GetDecimal(b);
+    default:  // strings, binary, uuid, fixed
+      return column.GetBytes(a) == column.GetBytes(b);
+  }
+}
+
+}  // namespace
+
 Result<std::vector<DataFile>> Table::WriteDataFiles(const std::vector<ColumnBatch>& batches) {
   DataWriter writer(*this);
   for (const ColumnBatch& batch : batches) TARN_RETURN_IF_ERROR(writer.Write(batch));
@@ -71,7 +104,9 @@ Result<std::vector<DataFile>> Table::WriteDataFiles(const std::vector<ColumnBatc
 }
 
 DataWriter::DataWriter(Table& table)
-    : table_(table), schema_(std::make_shared<const Schema>(table.metadata().schema())) {
+    : table_(table),
+      schema_(std::make_shared<const Schema>(table.metadata().schema())),
+      placed_(schema_) {
   const TableMetadata& m = table.metadata();
   spec_ = m.spec();
   parquet_ = table.options().parquet;
@@ -84,6 +119,9 @@ DataWriter::DataWriter(Table& table)
       if (schema_->field(i).id == f.source_id) source = static_cast<int>(i);
     }
     sources_.push_back(source);
+    const DataType source_type =
+        source < 0 ? DataType{TypeId::kInt} : schema_->field(static_cast<size_t>(source)).type;
+    result_types_.push_back(transforms_.back().ResultType(source_type).value_or(source_type));
   }
 }
 
@@ -132,48 +170,76 @@ Status DataWriter::WriteBatch(const ColumnBatch& input) {
     }
     from.push_back(i);
   }
-  // Rows grouped by partition.
-  std::map<std::string, std::pair<std::vector<std::optional<Column>>, std::vector<size_t>>> groups;
-  for (size_t r = 0; r < input.num_rows(); ++r) {
-    std::vector<std::optional<Column>> values;
-    for (size_t p = 0; p < transforms_.size(); ++p) {
-      int f = sources_[p] < 0 ? -1 : from[static_cast<size_t>(sources_[p])];
-      if (f < 0) {
-        values.push_back(std::nullopt);
-      } else {
-        values.push_back(transforms_[p].Apply(input.column(static_cast<size_t>(f)), r));
-      }
-    }
-    std::string path = PartitionPath(spec_, values);
-    auto& group = groups[path];
-    if (group.second.empty()) group.first = std::move(values);
-    group.second.push_back(r);
-  }
-  ColumnBatch batch(schema_);
-  for (auto& [path, group] : groups) {
-    batch.Clear();
+  // The rows in the table's column order: the input itself when it has the table's schema,
+  // else its columns placed by name (whole columns copied, absent ones null).
+  const ColumnBatch* rows = &input;
+  const size_t n = input.num_rows();
+  if (!(*input.schema() == schema)) {
+    placed_.Clear();
     for (size_t c = 0; c < schema.num_fields(); ++c) {
-      for (size_t r : group.second) {
-        if (from[c] < 0) {
-          batch.column(c).AppendNull();
-        } else {
-          batch.column(c).AppendFrom(input.column(static_cast<size_t>(from[c])), r);
-        }
+      if (from[c] >= 0) {
+        placed_.column(c) = input.column(static_cast<size_t>(from[c]));
+      } else {
+        for (size_t r = 0; r < n; ++r) placed_.column(c).AppendNull();
       }
     }
+    rows = &placed_;
+  }
+  // Each partition field's values, then runs of rows with equal values, grouped by partition
+  // (a path is formatted once per run: rows in partition order make few runs).
+  std::vector<Column> values;
+  values.reserve(transforms_.size());
+  for (size_t p = 0; p < transforms_.size(); ++p) {
+    values.emplace_back(result_types_[p]);
+    values[p].Reserve(n);
+    for (size_t r = 0; r < n; ++r) {
+      if (sources_[p] < 0) {
+        values[p].AppendNull();
+      } else {
+        transforms_[p].AppendTo(rows->column(static_cast<size_t>(sources_[p])), r, &values[p]);
+      }
+    }
+  }
+  struct Group {
+    std::vector<std::optional<Column>> partition;
+    std::vector<std::pair<size_t, size_t>> runs;
+  };
+  std::map<std::string, Group> groups;
+  for (size_t begin = 0, end = 0; begin < n; begin = end) {
+    end = begin + 1;
+    while (end < n && std::all_of(values.begin(), values.end(),
+                                  [&](const Column& v) { return SameValue(v, begin, end); })) {
+      ++end;
+    }
+    std::vector<std::optional<Column>> partition;
+    for (const Column& v : values) {
+      std::optional<Column> value;
+      if (v.IsValid(begin)) {
+        value.emplace(v.type());
+        value->AppendFrom(v, begin);
+      }
+      partition.push_back(std::move(value));
+    }
+    Group& group = groups[PartitionPath(spec_, partition)];
+    if (group.runs.empty()) group.partition = std::move(partition);
+    group.runs.emplace_back(begin, end);
+  }
+  for (auto& [path, group] : groups) {
     auto it = open_.find(path);
     if (it == open_.end()) {
       OpenFile file;
       file.key = KeyForUri(table_.store(), table_.metadata().location).value_or("") + "/data/" +
                  path + RandomUuid() + ".parquet";
-      file.partition = group.first;
+      file.partition = group.partition;
       TARN_ASSIGN_OR_RETURN(file.writer,
                             ParquetWriter::Open(table_.store(), file.key, schema_, parquet_));
       it = open_.emplace(path, std::move(file)).first;
     }
     it->second.last_used = ++uses_;
-    Status status = it->second.writer->Write(batch);
-    if (!status.ok()) return status.WithContext("writing " + table_.id().ToString());
+    for (const auto& [begin, end] : group.runs) {
+      Status status = it->second.writer->Write(*rows, begin, end);
+      if (!status.ok()) return status.WithContext("writing " + table_.id().ToString());
+    }
     // Memory is a row group per open file: past the limit, the file written longest ago is
     // finished (rows of its partition that come later go to a new file). Rows that arrive in
     // partition order, as a window read by its cursor does, keep one file per partition.

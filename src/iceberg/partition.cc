@@ -31,12 +31,6 @@ std::string LongBytes(int64_t v) {
   return out;
 }
 
-Column IntValue(int64_t v) {
-  Column c(DataType{TypeId::kInt});
-  c.AppendInt32(static_cast<int32_t>(v));
-  return c;
-}
-
 // A one-row column of a temporal `type` at day `days` (plus `micros` for timestamps).
 Column TemporalValue(const DataType& type, int64_t days, int64_t micros = 0) {
   Column c(type);
@@ -175,29 +169,41 @@ Result<DataType> Transform::ResultType(const DataType& source) const {
 
 std::optional<Column> Transform::Apply(const Column& column, size_t row) const {
   if (kind == kVoid || !column.IsValid(row)) return std::nullopt;
+  Result<DataType> type = ResultType(column.type());
+  if (!type.ok()) return std::nullopt;
+  Column out(*type);
+  AppendTo(column, row, &out);
+  return out;
+}
+
+void Transform::AppendTo(const Column& column, size_t row, Column* out) const {
+  if (kind == kVoid || !column.IsValid(row)) {
+    out->AppendNull();
+    return;
+  }
   const DataType& type = column.type();
   switch (kind) {
-    case kIdentity: {
-      Column out(type);
-      out.AppendFrom(column, row);
-      return out;
-    }
+    case kIdentity:
+      out->AppendFrom(column, row);
+      return;
     case kYear:
     case kMonth:
     case kDay: {
-      int64_t days = DaysOf(column, row);
+      const int64_t days = DaysOf(column, row);
       if (kind == kDay) {
-        Column out(DataType{TypeId::kDate});
-        out.AppendInt32(static_cast<int32_t>(days));
-        return out;
+        out->AppendInt32(static_cast<int32_t>(days));
+        return;
       }
       int64_t year;
       int month, day;
       CivilFromDays(days, &year, &month, &day);
-      return IntValue(kind == kYear ? year - 1970 : (year - 1970) * 12 + (month - 1));
+      out->AppendInt32(
+          static_cast<int32_t>(kind == kYear ? year - 1970 : (year - 1970) * 12 + (month - 1)));
+      return;
     }
     case kHour:
-      return IntValue(FloorDiv(column.GetInt64(row), kMicrosPerHour));
+      out->AppendInt32(static_cast<int32_t>(FloorDiv(column.GetInt64(row), kMicrosPerHour)));
+      return;
     case kBucket: {
       std::string bytes;
       switch (type.id) {
@@ -214,41 +220,40 @@ std::optional<Column> Transform::Apply(const Column& column, size_t row) const {
         default:
           bytes = SerializeValue(column, row);  // strings, binary, uuid, fixed, decimal
       }
-      return IntValue((Murmur3Hash32(bytes) & INT32_MAX) % param);
+      out->AppendInt32((Murmur3Hash32(bytes) & INT32_MAX) % param);
+      return;
     }
-    case kTruncate: {
-      Column out(type);
+    case kTruncate:
       switch (type.id) {
         case TypeId::kInt: {
           int64_t v = column.GetInt32(row);
-          out.AppendInt32(static_cast<int32_t>(v - FloorMod(v, param)));
-          break;
+          out->AppendInt32(static_cast<int32_t>(v - FloorMod(v, param)));
+          return;
         }
         case TypeId::kLong: {
           int64_t v = column.GetInt64(row);
-          out.AppendInt64(v - FloorMod(v, param));
-          break;
+          out->AppendInt64(v - FloorMod(v, param));
+          return;
         }
         case TypeId::kDecimal: {
           Int128 v = column.GetDecimal(row);
           Int128 m = v % param;
           if (m < 0) m += param;
-          out.AppendDecimal(v - m);
-          break;
+          out->AppendDecimal(v - m);
+          return;
         }
         case TypeId::kString:
-          out.AppendBytes(
+          out->AppendBytes(
               TruncateLowerBound(type, column.GetBytes(row), static_cast<size_t>(param)));
-          break;
+          return;
         default:
-          out.AppendBytes(column.GetBytes(row).substr(0, static_cast<size_t>(param)));
+          out->AppendBytes(column.GetBytes(row).substr(0, static_cast<size_t>(param)));
+          return;
       }
-      return out;
-    }
     case kVoid:
       break;
   }
-  return std::nullopt;
+  out->AppendNull();
 }
 
 std::optional<std::pair<Column, Column>> Transform::SourceRange(const DataType& source,

@@ -25,6 +25,8 @@ struct Transform {
   // The partition value of row `row` of `column` (a one-row column of the result type), or
   // nullopt for null (a null source, or void).
   std::optional<Column> Apply(const Column& column, size_t row) const;
+  // Apply's value (or null) appended to `out`, a column of ResultType(column.type()).
+  void AppendTo(const Column& column, size_t row, Column* out) const;
   // For year/month/day/hour: the smallest and largest source values (of type `source`) whose
   // partition value is `value`; nullopt for other transforms.
   std::optional<std::pair<Column, Column>> SourceRange(const DataType& source,

@@ -249,6 +249,8 @@ class DataWriter {
   ParquetWriterOptions parquet_;
   std::vector<Transform> transforms_;
   std::vector<int> sources_;              // each partition field's source column in schema_, or -1
+  std::vector<DataType> result_types_;    // each partition field's value type
+  ColumnBatch placed_;                    // a batch's columns in schema_'s order (see WriteBatch)
   std::map<std::string, OpenFile> open_;  // by partition path
   std::vector<DataFile> done_;
   int64_t rows_ = 0;

@@ -813,6 +813,33 @@ TEST_F(IcebergTableTest, DataWritersBoundTheirOpenFiles) {
   EXPECT_EQ(IcebirdText(*table), rows);
 }
 
+// Columns match by name whatever their order; extra ones are ignored, missing optional ones
+// are null; rows of two days interleaved land in one file per day, each row once.
+TEST_F(IcebergTableTest, DataWritersPlaceColumnsByName) {
+  TARN_ASSERT_OK_AND_ASSIGN(PartitionSpec spec, iceberg::ParsePartitionSpec("day(ts)", schema_));
+  TARN_ASSERT_OK_AND_ASSIGN(
+      auto table, Table::Create(*catalog_, *base_, {"sales", "placed"}, schema_, spec));
+  auto shuffled = std::make_shared<const Schema>(
+      Schema::Parse("ts:timestamp,extra:string,id:long,amount:decimal(12,2)?").value());
+  ColumnBatch batch(shuffled);
+  for (int64_t i = 0; i < 6; ++i) {
+    const int64_t day = i % 2 == 0 ? 0 : 1;  // alternating days: six runs, two partitions
+    batch.column(0).AppendInt64(1704067200000000LL + day * 86400000000LL + i * 1000000);
+    batch.column(1).AppendBytes("ignored");
+    batch.column(2).AppendInt64(i);
+    batch.column(3).AppendDecimal(i * 100);
+  }
+  TARN_ASSERT_OK_AND_ASSIGN(std::vector<DataFile> files, table->WriteDataFiles({batch}));
+  ASSERT_EQ(files.size(), 2u);
+  EXPECT_EQ(files[0].record_count + files[1].record_count, 6);
+  TARN_ASSERT_OK(table->AppendFiles(files).status());
+  std::vector<std::string> rows = ScanText(*table);
+  ASSERT_EQ(rows.size(), 6u);
+  EXPECT_EQ(rows[0], "0|null|0.00|2024-01-01T00:00:00");
+  EXPECT_EQ(rows[1], "1|null|1.00|2024-01-02T00:00:01");
+  EXPECT_EQ(IcebirdText(*table), rows);
+}
+
 // Ingestion's two commits: a re-read that replaces rows (new files + position deletes in one
 // `overwrite`), and a full reload (every live file replaced).
 TEST_F(IcebergTableTest, OverwritesReplaceRowsInOneSnapshot) {

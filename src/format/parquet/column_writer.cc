@@ -80,6 +80,21 @@ ColumnChunkWriter::ColumnChunkWriter(const Field& field, const ParquetWriterOpti
     decimal_limit_ = 1;
     for (int i = 0; i < field.type.precision; ++i) decimal_limit_ *= 10;
   }
+  switch (*leaf_.type) {
+    case PhysicalType::kInt32:
+    case PhysicalType::kFloat:
+      dictionary_.set_width(4);
+      break;
+    case PhysicalType::kInt64:
+    case PhysicalType::kDouble:
+      dictionary_.set_width(8);
+      break;
+    case PhysicalType::kFixedLenByteArray:
+      dictionary_.set_width(static_cast<size_t>(leaf_.type_length.value_or(0)));
+      break;
+    default:
+      break;  // byte arrays: a length and the bytes
+  }
   ResetDictionary();
 }
 
@@ -110,37 +125,39 @@ uint64_t HashBytes(std::string_view s) {
 }  // namespace
 
 uint32_t PlainDictionary::Insert(std::string_view plain) {
-  if ((starts_.size() + 1) * 2 > slots_.size()) Grow();
-  const uint64_t hash = HashBytes(plain);
+  if ((count_ + 1) * 2 > slots_.size()) Grow();
+  const uint64_t tag = HashBytes(plain) >> 32;  // the slot's hash bits; the position's too
   const size_t mask = slots_.size() - 1;
-  for (size_t i = (hash >> 7) & mask;; i = (i + 1) & mask) {
-    uint32_t slot = slots_[i];
+  for (size_t i = tag & mask;; i = (i + 1) & mask) {
+    const uint64_t slot = slots_[i];
     if (slot == 0) {
-      uint32_t index = static_cast<uint32_t>(starts_.size());
-      slots_[i] = index + 1;
-      starts_.push_back(page_.size());
-      hashes_.push_back(hash);
+      const auto index = static_cast<uint32_t>(count_++);
+      slots_[i] = (tag << 32) | (index + 1);
+      if (width_ == 0) starts_.push_back(page_.size());
       page_.append(plain);
       return index;
     }
-    if (hashes_[slot - 1] == hash && at(slot - 1) == plain) return slot - 1;
+    const auto index = static_cast<uint32_t>(slot) - 1;
+    if ((slot >> 32) == tag && at(index) == plain) return index;
   }
 }
 
 void PlainDictionary::Grow() {
-  slots_.assign(std::max<size_t>(1024, slots_.size() * 2), 0);
+  std::vector<uint64_t> old = std::move(slots_);
+  slots_.assign(std::max<size_t>(1024, old.size() * 2), 0);
   const size_t mask = slots_.size() - 1;
-  for (uint32_t index = 0; index < starts_.size(); ++index) {
-    size_t i = (hashes_[index] >> 7) & mask;
+  for (uint64_t slot : old) {
+    if (slot == 0) continue;
+    size_t i = (slot >> 32) & mask;
     while (slots_[i] != 0) i = (i + 1) & mask;
-    slots_[i] = index + 1;
+    slots_[i] = slot;
   }
 }
 
 void PlainDictionary::Clear() {
+  count_ = 0;
   page_.clear();
   starts_.clear();
-  hashes_.clear();
   std::fill(slots_.begin(), slots_.end(), 0);
 }
 
@@ -177,7 +194,10 @@ Status ColumnChunkWriter::AddToDictionary(size_t start) {
   // Decide early, too: after a sample of values, a column whose dictionary does not pay off
   // goes PLAIN at once (so that unique keys and timestamps are not hashed for long).
   int64_t seen = dictionary_values_ + static_cast<int64_t>(indices_.size());
-  if (seen == kDictionaryProbe && dictionary_values_ == 0 && !DictionaryPaysOff(seen)) {
+  const bool early = seen == kDictionaryEarlyProbe && *leaf_.type != PhysicalType::kByteArray &&
+                     dictionary_.size() == static_cast<size_t>(seen);
+  if (dictionary_values_ == 0 &&
+      (early || (seen == kDictionaryProbe && !DictionaryPaysOff(seen)))) {
     RevertToPlain();
     return Status::OK();
   }

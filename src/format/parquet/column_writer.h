@@ -14,14 +14,19 @@
 namespace tarn::parquet {
 
 // The distinct PLAIN-encoded values of a chunk, in first-seen order, behind an open-addressing
-// hash table; their concatenation is the dictionary page.
+// hash table; their concatenation is the dictionary page. Each slot holds a value's index and
+// 32 bits of its hash, so a probe touches the stored value only when those bits match; values
+// of a fixed width (set_width) are found by index alone.
 class PlainDictionary {
  public:
+  // Every value will be `width` bytes (0: any length).
+  void set_width(size_t width) { width_ = width; }
   // The index of `plain`, which is added when new.
   uint32_t Insert(std::string_view plain);
-  size_t size() const { return starts_.size(); }
-  bool empty() const { return starts_.empty(); }
+  size_t size() const { return count_; }
+  bool empty() const { return count_ == 0; }
   std::string_view at(uint32_t index) const {
+    if (width_ > 0) return std::string_view(page_).substr(index * width_, width_);
     size_t end = index + 1 < starts_.size() ? starts_[index + 1] : page_.size();
     return std::string_view(page_).substr(starts_[index], end - starts_[index]);
   }
@@ -32,10 +37,11 @@ class PlainDictionary {
  private:
   void Grow();
 
+  size_t width_ = 0;
+  size_t count_ = 0;
   std::string page_;
-  std::vector<size_t> starts_;    // where each value begins in page_
-  std::vector<uint64_t> hashes_;  // each value's hash
-  std::vector<uint32_t> slots_;   // 0 when empty, else index + 1; a power of two in size
+  std::vector<size_t> starts_;   // where each value begins in page_ (variable width only)
+  std::vector<uint64_t> slots_;  // 0 when empty, else (hash bits << 32) | (index + 1)
 };
 
 class ColumnChunkWriter {
@@ -90,6 +96,9 @@ class ColumnChunkWriter {
   int64_t dictionary_input_bytes_ = 0;  // their PLAIN size
   // The values after which the dictionary must show that it pays off (DictionaryPaysOff).
   static constexpr int64_t kDictionaryProbe = 32768;
+  // Sooner for numbers (fixed-width values): when the first kDictionaryEarlyProbe are all
+  // distinct, the column is a key, a timestamp or a measure, and DELTA or PLAIN suits it.
+  static constexpr int64_t kDictionaryEarlyProbe = 1024;
   // Whether dictionary encoding of `values` values is clearly smaller than PLAIN.
   bool DictionaryPaysOff(int64_t values) const;
   // Turns the current page, still the chunk's first, back into PLAIN and stops using the

@@ -60,19 +60,23 @@ Status ParquetWriter::Emit(std::string_view bytes) {
   return Status::OK();
 }
 
-Status ParquetWriter::Write(const ColumnBatch& batch) {
+Status ParquetWriter::Write(const ColumnBatch& batch, size_t first, size_t last) {
   if (finished_) return Status::FailedPrecondition("writing '" + uri_ + "': the writer is closed");
   Status status;
   if (batch.schema() != schema_ && !(*batch.schema() == *schema_)) {
     status = Status::InvalidArgument("the batch's schema (" + batch.schema()->ToString() +
                                      ") is not the file's (" + schema_->ToString() + ")");
+  } else if (first > last || last > batch.num_rows()) {
+    status =
+        Status::InvalidArgument("rows [" + std::to_string(first) + ", " + std::to_string(last) +
+                                ") are not in a batch of " + std::to_string(batch.num_rows()));
   } else {
     status = batch.Validate();
   }
-  for (size_t begin = 0, end = 0; status.ok() && begin < batch.num_rows(); begin = end) {
-    // A slice ends at the batch's end, after kSliceRows, or where the row group is full.
+  for (size_t begin = first, end = first; status.ok() && begin < last; begin = end) {
+    // A slice ends at the range's end, after kSliceRows, or where the row group is full.
     size_t room = static_cast<size_t>(options_.max_row_group_rows - row_group_rows_);
-    end = std::min({batch.num_rows(), begin + kSliceRows, begin + std::max<size_t>(room, 1)});
+    end = std::min({last, begin + kSliceRows, begin + std::max<size_t>(room, 1)});
     for (size_t c = 0; status.ok() && c < columns_.size(); ++c) {
       status = columns_[c]->Append(batch.column(c), begin, end, rows_);
     }

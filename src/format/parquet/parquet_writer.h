@@ -70,7 +70,9 @@ class ParquetWriter {
 
   // kInvalidArgument for a batch of another schema, a null in a required column, or a value the
   // type cannot hold (naming column and row). After an error the writer is aborted.
-  Status Write(const ColumnBatch& batch);
+  Status Write(const ColumnBatch& batch) { return Write(batch, 0, batch.num_rows()); }
+  // Rows [begin, end) of `batch`.
+  Status Write(const ColumnBatch& batch, size_t begin, size_t end);
   // Writes the last row group and the footer, then publishes the file.
   Result<ParquetFileSummary> Close();
   // Discards everything; nothing appears under the key.

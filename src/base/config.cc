@@ -15,7 +15,7 @@ std::string Location(const std::string& file, const YAML::Mark& mark) {
   return file + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
 }
 
-std::string JoinKeys(std::initializer_list<std::string_view> keys) {
+std::string JoinKeys(std::span<const std::string_view> keys) {
   std::string out;
   for (std::string_view key : keys) {
     if (!out.empty()) out += ", ";
@@ -70,7 +70,7 @@ Status ConfigNode::ForEachKey(
   return Status::OK();
 }
 
-Status ConfigNode::ExpectMap(std::initializer_list<std::string_view> allowed) const {
+Status ConfigNode::ExpectMap(std::span<const std::string_view> allowed) const {
   if (node_->IsNull()) return Status::OK();
   if (!node_->IsMap())
     return Error("expected a mapping of keys (one of: " + JoinKeys(allowed) + ")");

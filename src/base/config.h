@@ -11,6 +11,7 @@
 #include <initializer_list>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -39,7 +40,10 @@ class ConfigNode {
 
   // OK when this node is a mapping (or empty) whose keys all appear in `allowed`, each once.
   // Otherwise kInvalidArgument naming the first offending key and its location.
-  Status ExpectMap(std::initializer_list<std::string_view> allowed) const;
+  Status ExpectMap(std::initializer_list<std::string_view> allowed) const {
+    return ExpectMap(std::span<const std::string_view>(allowed.begin(), allowed.size()));
+  }
+  Status ExpectMap(std::span<const std::string_view> allowed) const;
   // The child at `key`, or nullopt when absent or null. REQUIRES: ExpectMap() succeeded.
   std::optional<ConfigNode> Find(std::string_view key) const;
   // The child at `key`, or kInvalidArgument "missing required key".

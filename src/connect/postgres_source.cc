@@ -255,14 +255,7 @@ Result<SourceTable> PostgresSource::DescribeQuery(const std::string& query) {
     typmods += (i > 0 ? "," : "") + std::to_string(PQfmod(described, i));
   }
   PQclear(described);
-  for (size_t i = 0; i < names.size(); ++i) {
-    for (size_t j = 0; j < i; ++j) {
-      if (names[i] == names[j]) {
-        return Status::InvalidArgument(what + ": two columns are named '" + names[i] +
-                                       "'; give them distinct aliases (AS name)");
-      }
-    }
-  }
+  TARN_RETURN_IF_ERROR(CheckDistinctNames(names, what));
   // The same catalog facts as Describe reads for a table, by type oid and modifier.
   TARN_ASSIGN_OR_RETURN(
       std::vector<Row> types,

@@ -1,6 +1,7 @@
 #include "connect/source.h"
 
 #include <cctype>
+#include <set>
 
 #include "columnar/value_text.h"
 #include "connect/postgres_source.h"
@@ -104,6 +105,17 @@ std::string_view TrimQuery(std::string_view query) {
     query.remove_suffix(1);
   }
   return query;
+}
+
+Status CheckDistinctNames(const std::vector<std::string>& names, const std::string& what) {
+  std::set<std::string_view> seen;
+  for (const std::string& name : names) {
+    if (!seen.insert(name).second) {
+      return Status::InvalidArgument(what + ": two columns are named '" + name +
+                                     "'; give them distinct aliases (AS name)");
+    }
+  }
+  return Status::OK();
 }
 
 Result<std::string> FromClause(const SourceRelation& relation, const std::string& default_schema) {

@@ -141,6 +141,9 @@ Result<std::string> QuotedTableName(const std::string& table, const std::string&
 Result<std::string> FromClause(const SourceRelation& relation, const std::string& default_schema);
 // The query without the whitespace and semicolons that may end it (which a subquery refuses).
 std::string_view TrimQuery(std::string_view query);
+// kInvalidArgument "<what>: two columns are named 'x'; give them distinct aliases" when a
+// query's result `names` repeat one (the lake table needs one column per name).
+Status CheckDistinctNames(const std::vector<std::string>& names, const std::string& what);
 
 class Source {
  public:

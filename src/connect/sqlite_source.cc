@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
-#include <set>
 
 #include "columnar/value_text.h"
 
@@ -231,17 +230,14 @@ Result<SourceTable> SqliteSource::DescribeQuery(const std::string& query) {
   TARN_ASSIGN_OR_RETURN(sqlite3_stmt * alone, PrepareOne(db_, std::string(trimmed), what));
   const bool reads = sqlite3_stmt_readonly(alone) != 0 && sqlite3_column_count(alone) > 0;
   // The names as the query gives them (a subquery would rename a second "id" to "id:1").
-  std::set<std::string> names;
-  std::string twice;
+  std::vector<std::string> names;
+  names.reserve(static_cast<size_t>(sqlite3_column_count(alone)));
   for (int i = 0; i < sqlite3_column_count(alone); ++i) {
-    if (!names.insert(sqlite3_column_name(alone, i)).second) twice = sqlite3_column_name(alone, i);
+    names.emplace_back(sqlite3_column_name(alone, i));
   }
   sqlite3_finalize(alone);
   if (!reads) return Status::InvalidArgument(what + ": it is not a SELECT statement");
-  if (!twice.empty()) {
-    return Status::InvalidArgument(what + ": two columns are named '" + twice +
-                                   "'; give them distinct aliases (AS name)");
-  }
+  TARN_RETURN_IF_ERROR(CheckDistinctNames(names, what));
   TARN_ASSIGN_OR_RETURN(std::string from, FromClause(SourceRelation::Query(query), "main"));
   TARN_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, PrepareOne(db_, "SELECT * FROM " + from, what));
   SourceTable table;

@@ -1,7 +1,6 @@
 // DataWriter: rows into partitioned Parquet data files with their metrics; and the metrics of
 // Parquet files written elsewhere.
 #include <algorithm>
-#include <bit>
 #include <map>
 
 #include "base/random.h"
@@ -70,29 +69,7 @@ namespace {
 // Whether rows a and b of `column` hold the same value (or are both null).
 bool SameValue(const Column& column, size_t a, size_t b) {
   if (column.IsValid(a) != column.IsValid(b)) return false;
-  if (!column.IsValid(a)) return true;
-  switch (column.type().id) {
-    case TypeId::kBoolean:
-      return column.GetBool(a) == column.GetBool(b);
-    case TypeId::kInt:
-    case TypeId::kDate:
-      return column.GetInt32(a) == column.GetInt32(b);
-    case TypeId::kLong:
-    case TypeId::kTime:
-    case TypeId::kTimestamp:
-    case TypeId::kTimestampTz:
-      return column.GetInt64(a) == column.GetInt64(b);
-    case TypeId::kFloat:  // by bits: NaN is one partition, -0 and 0 are two
-      return std::bit_cast<uint32_t>(column.GetFloat(a)) ==
-             std::bit_cast<uint32_t>(column.GetFloat(b));
-    case TypeId::kDouble:
-      return std::bit_cast<uint64_t>(column.GetDouble(a)) ==
-             std::bit_cast<uint64_t>(column.GetDouble(b));
-    case TypeId::kDecimal:
-      return column.GetDecimal(a) == column.GetDecimal(b);
-    default:  // strings, binary, uuid, fixed
-      return column.GetBytes(a) == column.GetBytes(b);
-  }
+  return !column.IsValid(a) || CompareValues(column, a, column, b) == 0;
 }
 
 }  // namespace

@@ -163,7 +163,9 @@ std::optional<Column> DeserializeValue(const DataType& type, std::string_view by
   return std::nullopt;
 }
 
-int CompareValues(const Column& a, const Column& b) {
+int CompareValues(const Column& a, const Column& b) { return CompareValues(a, 0, b, 0); }
+
+int CompareValues(const Column& a, size_t i, const Column& b, size_t j) {
   auto order = [](auto x, auto y) { return x < y ? -1 : (y < x ? 1 : 0); };
   auto real = [&](double x, double y) {
     if (std::isnan(x) || std::isnan(y)) return order(std::isnan(x), std::isnan(y));
@@ -171,19 +173,19 @@ int CompareValues(const Column& a, const Column& b) {
   };
   switch (StorageOf(a.type().id)) {
     case StorageKind::kBool:
-      return order(a.GetBool(0), b.GetBool(0));
+      return order(a.GetBool(i), b.GetBool(j));
     case StorageKind::kInt32:
-      return order(a.GetInt32(0), b.GetInt32(0));
+      return order(a.GetInt32(i), b.GetInt32(j));
     case StorageKind::kInt64:
-      return order(a.GetInt64(0), b.GetInt64(0));
+      return order(a.GetInt64(i), b.GetInt64(j));
     case StorageKind::kFloat:
-      return real(a.GetFloat(0), b.GetFloat(0));
+      return real(a.GetFloat(i), b.GetFloat(j));
     case StorageKind::kDouble:
-      return real(a.GetDouble(0), b.GetDouble(0));
+      return real(a.GetDouble(i), b.GetDouble(j));
     case StorageKind::kInt128:
-      return order(a.GetDecimal(0), b.GetDecimal(0));
+      return order(a.GetDecimal(i), b.GetDecimal(j));
     case StorageKind::kBytes: {
-      int c = a.GetBytes(0).compare(b.GetBytes(0));  // char_traits<char> compares as unsigned
+      int c = a.GetBytes(i).compare(b.GetBytes(j));  // char_traits<char> compares as unsigned
       return order(c, 0);
     }
   }

@@ -22,6 +22,8 @@ std::optional<Column> DeserializeValue(const DataType& type, std::string_view by
 // Orders two one-row columns of the same type by Iceberg's sort order for the type (strings and
 // binary as unsigned bytes): <0, 0, >0. NaN sorts after every number.
 int CompareValues(const Column& a, const Column& b);
+// The same for row `i` of `a` and row `j` of `b`, both valid.
+int CompareValues(const Column& a, size_t i, const Column& b, size_t j);
 
 // Whether Iceberg allows a column of type `from` to become `to`: int to long, float to double,
 // decimal(P,S) to decimal(P',S) with P' >= P (and any type to itself).

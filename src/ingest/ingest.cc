@@ -801,76 +801,61 @@ Status ValidateJob(const IngestJob& job) {
   return Status::OK();
 }
 
+// A job's YAML keys (besides target and num_partitions), with the fields they fill.
+constexpr std::pair<std::string_view, std::string IngestJob::*> kJobTextKeys[] = {
+    {"source", &IngestJob::source},
+    {"table", &IngestJob::source_table},
+    {"query", &IngestJob::source_query},
+    {"mode", &IngestJob::mode},
+    {"cursor_column", &IngestJob::cursor_column},
+    {"window_start", &IngestJob::window_start},
+    {"window_stop", &IngestJob::window_stop},
+    {"window_step", &IngestJob::window_step},
+    {"safety_lag", &IngestJob::safety_lag},
+    {"partition_column", &IngestJob::partition_column},
+    {"lower_bound", &IngestJob::lower_bound},
+    {"upper_bound", &IngestJob::upper_bound},
+    {"look_back", &IngestJob::look_back},
+    {"soft_delete_column", &IngestJob::soft_delete_column},
+    {"on_schema_change", &IngestJob::on_schema_change},
+    {"lake_partitioning", &IngestJob::lake_partitioning},
+};
+constexpr std::pair<std::string_view, std::vector<std::string> IngestJob::*> kJobListKeys[] = {
+    {"primary_key", &IngestJob::primary_key},
+    {"exclude_columns", &IngestJob::exclude_columns},
+};
+
 Result<std::vector<IngestJob>> ParseJobsYaml(std::string_view text, const std::string& file) {
   TARN_ASSIGN_OR_RETURN(ConfigNode root, ParseYaml(text, file));
   TARN_RETURN_IF_ERROR(root.ExpectMap({"jobs"}));
   TARN_ASSIGN_OR_RETURN(ConfigNode node, root.Get("jobs"));
   TARN_ASSIGN_OR_RETURN(auto entries, node.AsNamedMap());
+  std::vector<std::string_view> keys = {"target", "num_partitions"};
+  for (const auto& [key, field] : kJobTextKeys) keys.push_back(key);
+  for (const auto& [key, field] : kJobListKeys) keys.push_back(key);
   std::vector<IngestJob> jobs;
-  for (const auto& item : entries) {
-    const std::string& name = item.first;
-    const ConfigNode& entry = item.second;  // not a structured binding: lambdas capture it
-    TARN_RETURN_IF_ERROR(entry.ExpectMap({"source",
-                                          "table",
-                                          "query",
-                                          "target",
-                                          "mode",
-                                          "cursor_column",
-                                          "window_start",
-                                          "window_stop",
-                                          "window_step",
-                                          "safety_lag",
-                                          "partition_column",
-                                          "lower_bound",
-                                          "upper_bound",
-                                          "num_partitions",
-                                          "primary_key",
-                                          "look_back",
-                                          "soft_delete_column",
-                                          "on_schema_change",
-                                          "exclude_columns",
-                                          "lake_partitioning"}));
+  for (const auto& [name, entry] : entries) {
+    TARN_RETURN_IF_ERROR(entry.ExpectMap(keys));
     IngestJob job;
     job.name = name;
-    auto text_field = [&](const char* key, std::string* out) -> Status {
+    for (const auto& [key, field] : kJobTextKeys) {
       TARN_ASSIGN_OR_RETURN(std::optional<std::string> value, entry.FindString(key));
-      if (value) *out = *value;
-      return Status::OK();
-    };
-    auto list_field = [&](const char* key, std::vector<std::string>* out) -> Status {
+      if (value) job.*field = *value;
+    }
+    for (const auto& [key, field] : kJobListKeys) {
       std::optional<ConfigNode> list = entry.Find(key);
-      if (!list) return Status::OK();
+      if (!list) continue;
       TARN_ASSIGN_OR_RETURN(std::vector<ConfigNode> items, list->AsList());
       for (const ConfigNode& element : items) {
         TARN_ASSIGN_OR_RETURN(std::string value, element.AsString());
-        out->push_back(value);
+        (job.*field).push_back(value);
       }
-      return Status::OK();
-    };
-    std::string target;
-    TARN_RETURN_IF_ERROR(text_field("source", &job.source));
-    TARN_RETURN_IF_ERROR(text_field("table", &job.source_table));
-    TARN_RETURN_IF_ERROR(text_field("query", &job.source_query));
-    TARN_RETURN_IF_ERROR(text_field("target", &target));
-    TARN_RETURN_IF_ERROR(text_field("mode", &job.mode));
-    TARN_RETURN_IF_ERROR(text_field("cursor_column", &job.cursor_column));
-    TARN_RETURN_IF_ERROR(text_field("window_start", &job.window_start));
-    TARN_RETURN_IF_ERROR(text_field("window_stop", &job.window_stop));
-    TARN_RETURN_IF_ERROR(text_field("window_step", &job.window_step));
-    TARN_RETURN_IF_ERROR(text_field("safety_lag", &job.safety_lag));
-    TARN_RETURN_IF_ERROR(text_field("partition_column", &job.partition_column));
-    TARN_RETURN_IF_ERROR(text_field("lower_bound", &job.lower_bound));
-    TARN_RETURN_IF_ERROR(text_field("upper_bound", &job.upper_bound));
-    TARN_RETURN_IF_ERROR(list_field("primary_key", &job.primary_key));
-    TARN_RETURN_IF_ERROR(text_field("look_back", &job.look_back));
-    TARN_RETURN_IF_ERROR(text_field("soft_delete_column", &job.soft_delete_column));
-    TARN_RETURN_IF_ERROR(text_field("on_schema_change", &job.on_schema_change));
-    TARN_RETURN_IF_ERROR(list_field("exclude_columns", &job.exclude_columns));
-    TARN_RETURN_IF_ERROR(text_field("lake_partitioning", &job.lake_partitioning));
+    }
+    TARN_ASSIGN_OR_RETURN(std::optional<std::string> target, entry.FindString("target"));
     TARN_ASSIGN_OR_RETURN(std::optional<int64_t> partitions,
                           entry.FindInt("num_partitions", 1, kMaxPartitions));
     if (partitions) job.num_partitions = *partitions;
-    TARN_RETURN_IF_ERROR(SetTarget(&job, target));
+    TARN_RETURN_IF_ERROR(SetTarget(&job, target.value_or("")));
     CompleteJob(&job);
     Status valid = ValidateJob(job);
     if (!valid.ok()) return entry.Error(valid.message());

@@ -817,8 +817,8 @@ TEST_F(IcebergTableTest, DataWritersBoundTheirOpenFiles) {
 // are null; rows of two days interleaved land in one file per day, each row once.
 TEST_F(IcebergTableTest, DataWritersPlaceColumnsByName) {
   TARN_ASSERT_OK_AND_ASSIGN(PartitionSpec spec, iceberg::ParsePartitionSpec("day(ts)", schema_));
-  TARN_ASSERT_OK_AND_ASSIGN(
-      auto table, Table::Create(*catalog_, *base_, {"sales", "placed"}, schema_, spec));
+  TARN_ASSERT_OK_AND_ASSIGN(auto table,
+                            Table::Create(*catalog_, *base_, {"sales", "placed"}, schema_, spec));
   auto shuffled = std::make_shared<const Schema>(
       Schema::Parse("ts:timestamp,extra:string,id:long,amount:decimal(12,2)?").value());
   ColumnBatch batch(shuffled);
